@@ -1,0 +1,44 @@
+# The whole setup: `make run` and `make test` on a fresh Linux machine with python3 and make.
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= data/onestop.duckdb
+PORT ?= 8501
+
+.PHONY: run test lint demo browser clean
+
+$(BIN)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+$(DB): | $(BIN)/.installed
+	$(BIN)/onestop demo --db $(DB)
+
+run: $(BIN)/.installed $(DB)
+	$(BIN)/streamlit run dashboard.py --server.headless true --server.port $(PORT)
+
+demo: $(BIN)/.installed
+	$(BIN)/onestop demo --db $(DB)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Browser tests drive Debian's chromium; as root we install it, otherwise we say how.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	    if [ "$$(id -u)" = "0" ]; then \
+	        echo "Installing Debian's chromium for the browser tests"; \
+	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
+	    else \
+	        echo "The browser tests need Chromium: run 'sudo apt-get install chromium fonts-noto-core', then 'make test' again." >&2; \
+	        exit 1; \
+	    fi; \
+	fi
+
+test: $(BIN)/.installed browser lint
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,121 @@
+"""The `onestop` command: build the demo, print the official report, and more."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import polars as pl
+
+from onestop import db, demo, report
+from onestop.db import DatabaseError, Store
+from onestop.filters import DossierFilter
+from onestop.text import fold
+
+
+class UsageError(Exception):
+    """A wrong argument, explained in one sentence."""
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date of the form YYYY-MM-DD") from None
+
+
+def resolve_agencies(store: Store, names_or_codes: Sequence[str], pilot: bool) -> tuple[int, ...]:
+    """Agency ids for --agency values (name or code, any case or accents) and --pilot."""
+    agencies = store.query("agencies")
+    chosen: list[int] = []
+    if pilot:
+        pilot_ids = agencies.filter(pl.col("is_pilot"))["agency_id"].to_list()
+        if not pilot_ids:
+            raise UsageError("--pilot: this database defines no pilot.")
+        chosen += pilot_ids
+    by_key = {}
+    for agency_id, code, name in agencies.select("agency_id", "code", "name").iter_rows():
+        by_key[fold(code)] = agency_id
+        by_key[fold(name)] = agency_id
+    for value in names_or_codes:
+        if fold(value) not in by_key:
+            known = ", ".join(agencies["code"].to_list())
+            raise UsageError(f"--agency: no agency named or coded '{value}' (codes: {known}).")
+        chosen.append(by_key[fold(value)])
+    return tuple(sorted(set(chosen)))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    path = db.resolve_db_path(args.db)
+    summary = demo.build_demo(path, total=args.dossiers, seed=args.seed)
+    size_mb = path.stat().st_size / 1e6
+    print(
+        f"Demo database written to {summary.path}: {summary.dossiers:,} dossiers, "
+        f"{summary.counter_visits:,} counter visits, {size_mb:.1f} MB in {summary.seconds:.1f} s."
+    )
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    store = Store(db.resolve_db_path(args.db))
+    store.connection()
+    agency_ids = resolve_agencies(store, args.agency or [], args.pilot)
+    form = report.build_form06(store, DossierFilter(args.date_from, args.date_to, agency_ids))
+    renderers = {"json": report.to_json, "csv": report.to_csv, "table": report.to_table}
+    text = renderers[args.format](form)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"Biểu 06 written to {args.out}.", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="onestop", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    db_help = "database file (default: $ONESTOP_DB, else data/onestop.duckdb)"
+
+    demo_parser = commands.add_parser("demo", help="build the demo database")
+    demo_parser.add_argument("--db", help=db_help)
+    demo_parser.add_argument("--dossiers", type=int, default=demo.DEFAULT_DOSSIERS)
+    demo_parser.add_argument("--seed", type=int, default=2023)
+    demo_parser.set_defaults(run=cmd_demo)
+
+    report_parser = commands.add_parser("report", help="Biểu 06 for a period")
+    report_parser.add_argument("--db", help=db_help)
+    report_parser.add_argument("--from", dest="date_from", type=_date, required=True)
+    report_parser.add_argument("--to", dest="date_to", type=_date, required=True)
+    report_parser.add_argument("--agency", action="append", help="name or code; repeatable")
+    report_parser.add_argument("--pilot", action="store_true", help="the pilot's agencies")
+    report_parser.add_argument("--format", choices=["json", "csv", "table"], default="table")
+    report_parser.add_argument("--out", help="write to this file instead of stdout")
+    report_parser.set_defaults(run=cmd_report)
+
+    # Other areas add their own sub-commands: each is `add_command(commands, db_help)`.
+    for add_command in _more_commands():
+        add_command(commands, db_help)
+    return parser
+
+
+def _more_commands() -> list:
+    return []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if getattr(args, "date_from", None) and args.date_from > args.date_to:
+            raise UsageError("--from must not be later than --to.")
+        return args.run(args)
+    except (DatabaseError, UsageError) as error:
+        print(f"onestop: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""The filter every dossier question takes: a period and optional narrowing choices."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+CHANNELS = {1: "in_person", 2: "online", 3: "postal"}
+RECEIVERS = ("postal", "agency")
+
+
+@dataclass(frozen=True)
+class DossierFilter:
+    """Which dossiers a question looks at. Empty tuples mean "all"."""
+
+    date_from: dt.date
+    date_to: dt.date
+    agency_ids: tuple[int, ...] = ()
+    channels: tuple[int, ...] = ()
+    field_ids: tuple[int, ...] = ()
+    procedure_ids: tuple[int, ...] = ()
+    receiver: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.date_from > self.date_to:
+            raise ValueError("the period starts after it ends")
+        if self.receiver is not None and self.receiver not in RECEIVERS:
+            raise ValueError(f"receiver must be one of {RECEIVERS}")
+        if any(channel not in CHANNELS for channel in self.channels):
+            raise ValueError(f"channels must be among {sorted(CHANNELS)}")
+
+    def params(self) -> dict[str, Any]:
+        """Bound parameters for the queries that select from classified_dossiers."""
+        return {
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+            "agency_ids": list(self.agency_ids),
+            "channels": list(self.channels),
+            "field_ids": list(self.field_ids),
+            "procedure_ids": list(self.procedure_ids),
+            "receiver": self.receiver,
+        }
+
+    def previous_period(self) -> DossierFilter:
+        """The same filter over the period of the same length just before this one."""
+        length = self.date_to - self.date_from
+        to = self.date_from - dt.timedelta(days=1)
+        return DossierFilter(
+            to - length,
+            to,
+            self.agency_ids,
+            self.channels,
+            self.field_ids,
+            self.procedure_ids,
+            self.receiver,
+        )

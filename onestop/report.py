@@ -1,0 +1,124 @@
+"""Biểu số 06: the official results table, built from classified dossiers, in several formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from onestop.db import Store
+from onestop.filters import DossierFilter
+
+# Biểu 06 columns 3 to 13, in the form's order, with their official numbers.
+FORM06_COUNTS: dict[str, int] = {
+    "received_total": 3,
+    "received_online": 4,
+    "received_in_person_or_postal": 5,
+    "carried_over": 6,
+    "resolved_total": 7,
+    "resolved_early": 8,
+    "resolved_on_time": 9,
+    "resolved_late": 10,
+    "in_progress_total": 11,
+    "in_progress_within_deadline": 12,
+    "in_progress_overdue": 13,
+}
+
+# The form's identities, each as (total column, the columns that must add up to it).
+FORM06_IDENTITIES: list[tuple[str, tuple[str, ...]]] = [
+    ("received_total", ("received_online", "received_in_person_or_postal", "carried_over")),
+    ("received_total", ("resolved_total", "in_progress_total")),
+    ("resolved_total", ("resolved_early", "resolved_on_time", "resolved_late")),
+    ("in_progress_total", ("in_progress_within_deadline", "in_progress_overdue")),
+]
+
+
+@dataclass(frozen=True)
+class Form06:
+    """Biểu 06 for one filter: a row per agency and field, and the grand total."""
+
+    filter: DossierFilter
+    rows: pl.DataFrame
+
+    @property
+    def total(self) -> dict[str, int]:
+        """The grand total of each count (zeros when nothing matched)."""
+        return {
+            name: int(self.rows[name].sum()) if self.rows.height else 0 for name in FORM06_COUNTS
+        }
+
+    def agency_subtotals(self) -> pl.DataFrame:
+        """One row per agency: the counts summed over its fields."""
+        return (
+            self.rows.group_by("agency", "agency_code")
+            .agg(pl.col(name).sum() for name in FORM06_COUNTS)
+            .sort("agency")
+        )
+
+    def identity_failures(self) -> list[str]:
+        """Every identity that does not hold, per row and in the total; empty when all hold."""
+        failures = []
+        for row in [*self.rows.iter_rows(named=True), {"agency": "Σ", "field": "", **self.total}]:
+            for total, parts in FORM06_IDENTITIES:
+                if row[total] != sum(row[part] for part in parts):
+                    failures.append(
+                        f"{row['agency']} / {row['field']}: col {FORM06_COUNTS[total]} = "
+                        f"{row[total]} ≠ " + " + ".join(f"col {FORM06_COUNTS[p]}" for p in parts)
+                    )
+        return failures
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape of `onestop report`."""
+        columns = ["agency", "field", *FORM06_COUNTS]
+        return {
+            "from": self.filter.date_from.isoformat(),
+            "to": self.filter.date_to.isoformat(),
+            "rows": self.rows.select(columns).to_dicts(),
+            "total": self.total,
+        }
+
+
+def build_form06(store: Store, dossier_filter: DossierFilter) -> Form06:
+    """Biểu 06 for a filter, counted by the rules in classified_dossiers."""
+    return Form06(dossier_filter, store.query("form06_rows", dossier_filter.params()))
+
+
+def to_json(form: Form06) -> str:
+    return json.dumps(form.as_dict(), ensure_ascii=False, indent=2)
+
+
+def to_csv(form: Form06) -> str:
+    """One line per agency and field, then a TOTAL line; the header uses the JSON names."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["agency", "field", *FORM06_COUNTS])
+    for row in form.rows.iter_rows(named=True):
+        writer.writerow([row["agency"], row["field"], *(row[c] for c in FORM06_COUNTS)])
+    writer.writerow(["TOTAL", "", *form.total.values()])
+    return buffer.getvalue()
+
+
+def to_table(form: Form06) -> str:
+    """A plain-text table for the terminal, numbered like the form's columns."""
+    header = ["Agency", "Field", *(str(number) for number in FORM06_COUNTS.values())]
+    body = [
+        [row["agency"], row["field"], *(str(row[c]) for c in FORM06_COUNTS)]
+        for row in form.rows.iter_rows(named=True)
+    ]
+    body.append(["TOTAL", "", *(str(v) for v in form.total.values())])
+    widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
+
+    def render(line: list[str]) -> str:
+        cells = [
+            cell.ljust(width) if index < 2 else cell.rjust(width)
+            for index, (cell, width) in enumerate(zip(line, widths, strict=True))
+        ]
+        return "  ".join(cells).rstrip()
+
+    title = f"Biểu 06 — {form.filter.date_from.isoformat()} → {form.filter.date_to.isoformat()}"
+    rule = "-" * len(render(header))
+    return "\n".join([title, render(header), rule, *map(render, body)]) + "\n"

@@ -1,0 +1,15 @@
+"""Matching Vietnamese text the way people type it: case, spaces and diacritics ignored."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics (đ → d), single spaces: `NGÀY TIẾP NHẬN` → `ngay tiep nhan`."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return _SPACES.sub(" ", bare).strip().lower()
