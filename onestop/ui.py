@@ -5,13 +5,15 @@ Pages call these instead of touching Streamlit state or the database themselves.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from typing import Any
 
 import polars as pl
 import streamlit as st
 
-from onestop import db, i18n
+from onestop import charts, db, i18n
+from onestop.charts import ChartSpec
 from onestop.db import DatabaseError, Store
 from onestop.filters import DossierFilter
 
@@ -111,3 +113,43 @@ def current_filter(lang: str) -> DossierFilter:
         )
     )
     return chosen
+
+
+def _excel_bytes(frame: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.write_excel(buffer, autofit=True)
+    return buffer.getvalue()
+
+
+def downloads(frame: pl.DataFrame, name: str, lang: str) -> None:
+    """CSV and XLSX download buttons for a frame (a chart's data or a table)."""
+    csv_column, xlsx_column, _ = st.columns([1, 1, 4])
+    csv_column.download_button(
+        i18n.t("app.download_csv", lang),
+        frame.write_csv().encode("utf-8-sig"),  # the BOM lets Excel read Vietnamese text
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{name}_csv",
+        icon=":material/download:",
+    )
+    xlsx_column.download_button(
+        i18n.t("app.download_xlsx", lang),
+        _excel_bytes(frame),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{name}_xlsx",
+        icon=":material/download:",
+    )
+
+
+def show_chart(spec: ChartSpec, name: str, lang: str) -> None:
+    """A chart from its spec, with PNG export in its toolbar and its data as CSV/XLSX."""
+    st.plotly_chart(
+        charts.to_plotly(spec, lang),
+        key=f"{name}_chart",
+        config={
+            "displaylogo": False,
+            "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
+        },
+    )
+    downloads(spec.data, name, lang)
