@@ -78,9 +78,19 @@ def run_sql(
         for macro in _macro_sql():
             cursor.execute(macro)
         relation = cursor.sql(sql, params=_bound(sql, params or {}))
-        return relation.pl() if relation is not None else pl.DataFrame()
+        return _plain_integers(relation.pl()) if relation is not None else pl.DataFrame()
     finally:
         cursor.close()
+
+
+def _plain_integers(frame: pl.DataFrame) -> pl.DataFrame:
+    """DuckDB's count_if and sum return HUGEINT, which arrives as Decimal(38, 0): make it Int64."""
+    whole = [
+        name
+        for name, dtype in frame.schema.items()
+        if isinstance(dtype, pl.Decimal) and dtype.scale == 0
+    ]
+    return frame.with_columns(pl.col(whole).cast(pl.Int64)) if whole else frame
 
 
 def run_query(
