@@ -25,7 +25,7 @@ STAFF = pl.DataFrame(
 
 
 def dossier(code: str, **values: object) -> dict[str, object]:
-    """A dossier row with sensible defaults: received online 2023-03-01, due 03-10, returned 03-05."""
+    """A dossier row: received online 2023-03-01, due 03-10, ended 03-05, returned 03-06."""
     row: dict[str, object] = {
         "code": code,
         "agency_id": 1,
