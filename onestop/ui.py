@@ -20,8 +20,23 @@ from onestop.filters import DossierFilter
 LANG_PARAM = "lang"
 
 
+def _route_through_dashboard() -> None:
+    """Make a deep link's first run go through dashboard.py's st.navigation.
+
+    Streamlit treats a `pages/` folder as a legacy multipage app until st.navigation has run
+    once in the process, so a link such as /timeliness opened first on a fresh server would run
+    the page bare (no language switch, wrong menu). Leaving that mode and rerunning routes it.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def language() -> str:
     """The UI language: the `lang` URL parameter when valid, else Vietnamese."""
+    _route_through_dashboard()
     value = st.query_params.get(LANG_PARAM, i18n.DEFAULT_LANGUAGE)
     return value if value in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
 

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def page_path(name: str) -> str:
-    """Absolute path of a page file, for AppTest.from_file (which resolves relative to the caller)."""
+    """A page file's absolute path: AppTest.from_file resolves relative to the caller."""
     return str(ROOT / "pages" / name)
 
 
