@@ -143,7 +143,7 @@ def test_desk_work_is_done_between_citizens_and_backlog_grows_when_it_cannot_be(
     assert done["desk_backlog_min"] < 10.0
     assert done["utilisation"] > done["counter_utilisation"]
     assert swamped["desk_backlog_min"] > 1000  # 1,000 desk minutes a day cannot fit in 450
-    assert swamped["utilisation"] <= 1.05
+    assert swamped["utilisation"] > 0.95  # with work waiting, the staffer is never idle
 
 
 # --- the load measured from the demo --------------------------------------------------------
