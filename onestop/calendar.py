@@ -52,9 +52,7 @@ def is_working_day(day: dt.date, hours: CounterHours = DEFAULT_HOURS) -> bool:
     return hours.open_minutes(day.weekday()) > 0
 
 
-def working_days(
-    start: dt.date, end: dt.date, hours: CounterHours = DEFAULT_HOURS
-) -> np.ndarray:
+def working_days(start: dt.date, end: dt.date, hours: CounterHours = DEFAULT_HOURS) -> np.ndarray:
     """Every working day in [start, end] as a numpy datetime64[D] array."""
     days = np.arange(np.datetime64(start, "D"), np.datetime64(end, "D") + 1)
     weekday = (days.astype("int64") + 3) % 7  # 1970-01-01 was a Thursday

@@ -78,9 +78,19 @@ def run_sql(
         for macro in _macro_sql():
             cursor.execute(macro)
         relation = cursor.sql(sql, params=_bound(sql, params or {}))
-        return relation.pl() if relation is not None else pl.DataFrame()
+        return _plain_integers(relation.pl()) if relation is not None else pl.DataFrame()
     finally:
         cursor.close()
+
+
+def _plain_integers(frame: pl.DataFrame) -> pl.DataFrame:
+    """DuckDB's count_if and sum return HUGEINT, which arrives as Decimal(38, 0): make it Int64."""
+    whole = [
+        name
+        for name, dtype in frame.schema.items()
+        if isinstance(dtype, pl.Decimal) and dtype.scale == 0
+    ]
+    return frame.with_columns(pl.col(whole).cast(pl.Int64)) if whole else frame
 
 
 def run_query(
@@ -231,15 +241,24 @@ class Store:
         signature = self.signature()
         with self._lock:
             if self._con is None or signature != self._signature:
-                # The old connection is dropped, not closed: another thread may still be
-                # reading from a cursor of it, and it only pins the replaced file.
+                # DuckDB reuses an open instance for the same path, so the old connection
+                # must be closed before the new file can be seen.
+                if self._con is not None:
+                    self._con.close()
                 self._con = connect_read_only(self.path)
                 self._signature = signature
             return self._con
 
     def query(self, name: str, params: Mapping[str, Any] | None = None) -> pl.DataFrame:
         """Run a named query on a fresh cursor of the current file."""
-        return run_query(self.connection(), name, params)
+        con = self.connection()
+        try:
+            return run_query(con, name, params)
+        except duckdb.Error:
+            # Another thread swapped the file and closed our connection mid-query: retry once.
+            if self._con is con:
+                raise
+            return run_query(self.connection(), name, params)
 
     def close(self) -> None:
         if self._con is not None:

@@ -56,12 +56,28 @@ NON_PILOT_AGENCIES = [
     ("STC", "Sở Tài chính", ["Quản lý giá", "Tài chính ngân sách"]),
 ]
 PROCEDURE_ACTIONS = [
-    "Cấp", "Cấp lại", "Cấp đổi", "Điều chỉnh", "Gia hạn", "Đăng ký", "Công nhận",
-    "Thẩm định", "Xác nhận", "Thay đổi nội dung", "Thu hồi", "Chấp thuận",
+    "Cấp",
+    "Cấp lại",
+    "Cấp đổi",
+    "Điều chỉnh",
+    "Gia hạn",
+    "Đăng ký",
+    "Công nhận",
+    "Thẩm định",
+    "Xác nhận",
+    "Thay đổi nội dung",
+    "Thu hồi",
+    "Chấp thuận",
 ]
 PROCEDURE_OBJECTS = [
-    "giấy phép", "giấy chứng nhận", "chứng chỉ hành nghề", "hồ sơ", "văn bản",
-    "quyết định", "đăng ký hoạt động", "phương án",
+    "giấy phép",
+    "giấy chứng nhận",
+    "chứng chỉ hành nghề",
+    "hồ sơ",
+    "văn bản",
+    "quyết định",
+    "đăng ký hoạt động",
+    "phương án",
 ]
 LEGAL_DAYS = np.array([1, 3, 5, 7, 10, 12, 15, 20, 30])
 LEGAL_DAYS_WEIGHT = np.array([4, 10, 18, 12, 20, 6, 15, 10, 5], dtype=float)
@@ -189,7 +205,9 @@ def minutes_of_day(rng: np.random.Generator, size: int) -> np.ndarray:
     hours = DEFAULT_HOURS
     morning = rng.random(size) < 0.68
     morning_minute = rng.triangular(hours.morning_open, 9 * 60, hours.morning_close, size)
-    afternoon_minute = rng.triangular(hours.afternoon_open, 14 * 60 + 30, hours.afternoon_close, size)
+    afternoon_minute = rng.triangular(
+        hours.afternoon_open, 14 * 60 + 30, hours.afternoon_close, size
+    )
     return np.where(morning, morning_minute, afternoon_minute).astype("int64")
 
 
@@ -248,7 +266,9 @@ def outcomes(rng: np.random.Generator, frame: pl.DataFrame, population: Populati
     received_day = frame["received_day"].to_numpy()
     legal_days = frame["processing_days"].to_numpy().astype("int64")
     supplement_count = rng.choice([0, 1, 2], size=size, p=[0.9, 0.08, 0.02])
-    supplement_days = np.where(supplement_count > 0, rng.integers(2, 11, size) * supplement_count, 0)
+    supplement_days = np.where(
+        supplement_count > 0, rng.integers(2, 11, size) * supplement_count, 0
+    )
     allowed = legal_days + supplement_days
     due_day = add_working_days(received_day, allowed)
 
@@ -291,7 +311,9 @@ def close_or_leave_open(
     end_day = columns["end_day"]
     if population.close_all_by is not None:
         cutoff = np.datetime64(population.close_all_by, "D")
-        last_working = working_days(population.close_all_by - dt.timedelta(days=10), population.close_all_by)[-1]
+        last_working = working_days(
+            population.close_all_by - dt.timedelta(days=10), population.close_all_by
+        )[-1]
         end_day = np.where(end_day > cutoff, last_working, end_day)
         columns["end_day"] = end_day
     still_open = end_day > np.datetime64(as_of, "D")
@@ -399,7 +421,9 @@ def dossier_frame(
     )
 
 
-def _agency_staff(rng: np.random.Generator, agency_ids: np.ndarray, staff: pl.DataFrame) -> np.ndarray:
+def _agency_staff(
+    rng: np.random.Generator, agency_ids: np.ndarray, staff: pl.DataFrame
+) -> np.ndarray:
     own = staff.filter(pl.col("organisation") == "agency").sort("staff_id")
     by_agency = own.group_by("agency_id", maintain_order=True).agg(
         first=pl.col("staff_id").min(), count=pl.len()
@@ -412,7 +436,9 @@ def _agency_staff(rng: np.random.Generator, agency_ids: np.ndarray, staff: pl.Da
     return (lookup_first[agency_ids] + pick).astype("int32")
 
 
-def rejected_at_intake(rng: np.random.Generator, accepted: pl.DataFrame, count: int) -> pl.DataFrame:
+def rejected_at_intake(
+    rng: np.random.Generator, accepted: pl.DataFrame, count: int
+) -> pl.DataFrame:
     """Online submissions the counter did not accept (status 3): stored, never counted."""
     online = accepted.filter(pl.col("channel") == 2)
     picked = online.sample(n=min(count, online.height), seed=int(rng.integers(2**31)))
@@ -463,9 +489,13 @@ def counter_visits(rng: np.random.Generator, dossiers: pl.DataFrame) -> pl.DataF
     submissions = counted.filter(pl.col("channel") == 1).select(
         "agency_id", staff_id="received_by", arrived_at="received_at", purpose=pl.lit("submission")
     )
-    pickups = counted.filter(pl.col("returned_at").is_not_null()).sample(
-        fraction=0.35, seed=int(rng.integers(2**31)), shuffle=False
-    ).select("agency_id", staff_id="received_by", arrived_at="returned_at", purpose=pl.lit("pickup"))
+    pickups = (
+        counted.filter(pl.col("returned_at").is_not_null())
+        .sample(fraction=0.35, seed=int(rng.integers(2**31)), shuffle=False)
+        .select(
+            "agency_id", staff_id="received_by", arrived_at="returned_at", purpose=pl.lit("pickup")
+        )
+    )
     guidance = _guidance_visits(rng, counted)
     visits = pl.concat([submissions, pickups, guidance], how="vertical_relaxed")
     visits = visits.with_columns(
@@ -501,7 +531,9 @@ def _guidance_visits(rng: np.random.Generator, counted: pl.DataFrame) -> pl.Data
     """Citizens asking for guidance: about 1.2 a day per agency desk, while that desk is staffed."""
     desks = (
         counted.group_by("received_by", "agency_id")
-        .agg(first=pl.col("received_at").min().dt.date(), last=pl.col("received_at").max().dt.date())
+        .agg(
+            first=pl.col("received_at").min().dt.date(), last=pl.col("received_at").max().dt.date()
+        )
         .sort("received_by", "agency_id")
     )
     frames = []
@@ -558,12 +590,25 @@ def populations(plan: DemoPlan, agency_ids: dict[str, list[int]]) -> list[Popula
     return [
         Population(pilot_ids, pilot_split, PILOT_START, PILOT_END, 0.982, 0.0, 0.0, "postal"),
         Population(
-            pilot_ids, baseline_split, dt.date(BASELINE_YEAR, 1, 1), dt.date(BASELINE_YEAR, 12, 31),
-            0.74, 0.045, 0.14, "agency", close_all_by=dt.date(BASELINE_YEAR, 12, 31),
+            pilot_ids,
+            baseline_split,
+            dt.date(BASELINE_YEAR, 1, 1),
+            dt.date(BASELINE_YEAR, 12, 31),
+            0.74,
+            0.045,
+            0.14,
+            "agency",
+            close_all_by=dt.date(BASELINE_YEAR, 12, 31),
         ),
         Population(
-            others, other_split, dt.date(plan.first_year, 1, 1), dt.date(plan.last_year, 12, 31),
-            0.62, 0.03, 0.11, "agency",
+            others,
+            other_split,
+            dt.date(plan.first_year, 1, 1),
+            dt.date(plan.last_year, 12, 31),
+            0.62,
+            0.03,
+            0.11,
+            "agency",
         ),
     ]
 
@@ -610,7 +655,9 @@ def build_demo_frames(total: int = DEFAULT_DOSSIERS, seed: int = 2023) -> dict[s
             "postal_staff": [1],
         }
     )
-    tables["pilot_agencies"] = pl.DataFrame({"pilot_id": [1] * len(ids["pilot"]), "agency_id": ids["pilot"]})
+    tables["pilot_agencies"] = pl.DataFrame(
+        {"pilot_id": [1] * len(ids["pilot"]), "agency_id": ids["pilot"]}
+    )
     return tables
 
 

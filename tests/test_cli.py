@@ -1,0 +1,106 @@
+"""The command line: report formats, agency selection and one-sentence errors."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from onestop import cli, report
+from onestop.db import Store
+from onestop.filters import DossierFilter
+
+YEAR = ["--from", "2023-01-01", "--to", "2023-12-31"]
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_csv_and_json_agree(demo_db: Path, capsys) -> None:
+    _, as_json, _ = run(capsys, "report", "--db", str(demo_db), *YEAR, "--format", "json")
+    _, as_csv, _ = run(capsys, "report", "--db", str(demo_db), *YEAR, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(as_csv)))
+    total = json.loads(as_json)["total"]
+    assert rows[-1]["agency"] == "TOTAL"
+    assert {key: int(rows[-1][key]) for key in report.FORM06_COUNTS} == total
+    assert len(rows) - 1 == len(json.loads(as_json)["rows"])
+
+
+def test_table_format_ends_with_the_total(demo_db: Path, capsys) -> None:
+    code, out, _ = run(capsys, "report", "--db", str(demo_db), *YEAR, "--pilot")
+    assert code == 0
+    assert out.splitlines()[-1].split()[:4] == ["TOTAL", "1700", "1669", "31"]
+
+
+def test_agency_by_code_or_name_without_accents(demo_db: Path, capsys) -> None:
+    _, by_code, _ = run(
+        capsys, "report", "--db", str(demo_db), *YEAR, "--agency", "stp", "--format", "json"
+    )
+    _, by_name, _ = run(
+        capsys, "report", "--db", str(demo_db), *YEAR, "--agency", "so tu phap", "--format", "json"
+    )
+    assert json.loads(by_code) == json.loads(by_name)
+    assert {row["agency"] for row in json.loads(by_code)["rows"]} == {"Sở Tư pháp"}
+
+
+def test_out_writes_a_file(demo_db: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "form.json"
+    code, stdout, _ = run(
+        capsys, "report", "--db", str(demo_db), *YEAR, "--format", "json", "--out", str(out)
+    )
+    assert code == 0 and stdout == ""
+    assert json.loads(out.read_text(encoding="utf-8"))["total"]["received_total"] > 1700
+
+
+def test_identities_hold_on_the_demo(demo_db: Path) -> None:
+    for year in (2022, 2023):
+        chosen = DossierFilter(dt.date(year, 1, 1), dt.date(year, 12, 31))
+        form = report.build_form06(Store(demo_db), chosen)
+        assert form.identity_failures() == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["report", "--db", "{missing}", *YEAR], "No database at"),
+        (["report", "--db", "{garbage}", *YEAR], "Cannot open"),
+        (["report", "--db", "{demo}", *YEAR, "--agency", "Sở Không Có"], "no agency named"),
+        (["report", "--db", "{demo}", "--from", "2023-12-31", "--to", "2023-01-01"], "--from"),
+    ],
+)
+def test_errors_are_one_sentence(demo_db: Path, tmp_path: Path, capsys, argv, message) -> None:
+    garbage = tmp_path / "garbage.duckdb"
+    garbage.write_text("not a database")
+    paths = {"missing": tmp_path / "none.duckdb", "garbage": garbage, "demo": demo_db}
+    argv = [arg.format(**paths) for arg in argv]
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert message in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_bad_date_is_rejected_by_the_parser(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["report", "--from", "2023-02-30", "--to", "2023-03-01"])
+    assert exit_info.value.code == 2
+    assert "not a date" in capsys.readouterr().err
+
+
+def test_db_comes_from_the_environment(demo_db: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "onestop.cli", "report", *YEAR, "--pilot", "--format", "json"],
+        env={"ONESTOP_DB": str(demo_db), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(result.stdout)["total"]["received_total"] == 1700

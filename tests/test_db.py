@@ -1,0 +1,95 @@
+"""The one module that touches DuckDB: migrations, bound parameters, and the reopening store."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from onestop import db
+from tests.conftest import build_small_db, dossier
+
+
+def test_new_file_gets_every_migration(tmp_path: Path) -> None:
+    con = db.connect_for_writing(tmp_path / "new.duckdb")
+    latest = max(number for number, _ in db.schema_versions())
+    assert db.current_schema_version(con) == latest
+    assert {"agencies", "dossiers", "counter_visits", "pilots"} <= set(db.table_names(con))
+    con.close()
+
+
+def test_migrating_twice_changes_nothing(tmp_path: Path) -> None:
+    path = build_small_db(tmp_path / "s.duckdb", [dossier("A-1")])
+    con = db.connect_for_writing(path)
+    before = db.current_schema_version(con)
+    assert db.migrate(con) == before
+    assert con.execute("select count(*) from dossiers").fetchone()[0] == 1
+    assert con.execute("select count(*) from schema_version").fetchone()[0] == before
+    con.close()
+
+
+def test_parameters_are_bound_not_formatted(tmp_path: Path) -> None:
+    path = build_small_db(tmp_path / "s.duckdb", [dossier("A-1")])
+    store = db.Store(path)
+    hostile = "x'); drop table dossiers; --"
+    frame = db.run_sql(
+        store.connection(),
+        "select count(*) as n from dossiers where code = $code",
+        {"code": hostile},
+    )
+    assert frame["n"][0] == 0
+    assert store.query("data_status")["dossiers"][0] == 1
+
+
+def test_only_the_parameters_a_query_uses_are_bound(tmp_path: Path) -> None:
+    store = db.Store(build_small_db(tmp_path / "s.duckdb", [dossier("A-1")]))
+    frame = db.run_sql(store.connection(), "select $a as a -- $b is a comment", {"a": 1, "b": 2})
+    assert frame["a"][0] == 1
+    with pytest.raises(KeyError):
+        db.run_sql(store.connection(), "select $a as a", {})
+
+
+def test_store_is_read_only(tmp_path: Path) -> None:
+    store = db.Store(build_small_db(tmp_path / "s.duckdb", [dossier("A-1")]))
+    with pytest.raises(duckdb.Error):
+        store.connection().execute("delete from dossiers")
+
+
+def test_store_reopens_when_the_file_is_swapped(tmp_path: Path) -> None:
+    path = build_small_db(tmp_path / "live.duckdb", [dossier("A-1")])
+    store = db.Store(path)
+    assert store.query("data_status")["dossiers"][0] == 1
+    replacement = build_small_db(tmp_path / "next.duckdb", [dossier("A-1"), dossier("A-2")])
+    os.replace(replacement, path)
+    assert store.query("data_status")["dossiers"][0] == 2
+
+
+def test_missing_file_is_one_clear_sentence(tmp_path: Path) -> None:
+    with pytest.raises(db.DatabaseError, match="No database at"):
+        db.Store(tmp_path / "absent.duckdb").query("data_status")
+
+
+def test_resolve_db_path_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(db.DB_ENV_VAR, raising=False)
+    assert db.resolve_db_path() == Path("data/onestop.duckdb")
+    monkeypatch.setenv(db.DB_ENV_VAR, "/tmp/env.duckdb")
+    assert db.resolve_db_path() == Path("/tmp/env.duckdb")
+    assert db.resolve_db_path("cli.duckdb") == Path("cli.duckdb")
+
+
+def test_insert_frame_refuses_unknown_tables(tmp_path: Path) -> None:
+    import polars as pl
+
+    con = db.connect_for_writing(tmp_path / "x.duckdb")
+    with pytest.raises(KeyError):
+        db.insert_frame(con, 'dossiers"; drop table agencies; --', pl.DataFrame({"a": [1]}))
+    con.close()
+
+
+def test_copy_of_database_is_usable(tmp_path: Path) -> None:
+    path = build_small_db(tmp_path / "s.duckdb", [dossier("A-1")])
+    shutil.copy(path, tmp_path / "copy.duckdb")
+    assert db.Store(tmp_path / "copy.duckdb").query("data_status")["dossiers"][0] == 1

@@ -1,0 +1,80 @@
+"""Project-wide promises: every query is tested and runs on the demo; every page is routed;
+every UI string exists in both languages and every key the code uses is defined."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from onestop import db, i18n
+from onestop.filters import DossierFilter
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = sorted((ROOT / "pages").glob("*.py"))
+
+
+@pytest.mark.parametrize("name", db.query_names())
+def test_every_query_runs_on_the_demo(demo_db: Path, name: str) -> None:
+    import datetime as dt
+
+    params = DossierFilter(dt.date(2023, 1, 1), dt.date(2023, 12, 31)).params()
+    sql = db.sql_text(name)
+    defaults = EXTRA_PARAMETERS.get(name, {})
+    missing = db.parameters_of(sql) - params.keys() - defaults.keys()
+    assert not missing, f"add test values for {sorted(missing)} to EXTRA_PARAMETERS"
+    db.Store(demo_db).query(name, {**params, **defaults})
+
+
+# Values for parameters that are not part of DossierFilter, per query.
+EXTRA_PARAMETERS: dict[str, dict[str, object]] = {}
+
+
+@pytest.mark.parametrize("name", db.query_names())
+def test_every_query_has_a_test(name: str) -> None:
+    tests = [p for p in (ROOT / "tests").glob("test_*.py") if p.name != "test_meta.py"]
+    assert any(f'"{name}"' in p.read_text(encoding="utf-8") for p in tests), name
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_every_page_is_in_the_navigation(page: Path) -> None:
+    assert f'"pages/{page.name}"' in (ROOT / "dashboard.py").read_text(encoding="utf-8")
+
+
+def test_every_string_has_both_languages() -> None:
+    for key, texts in i18n.catalogue().items():
+        assert set(texts) == set(i18n.LANGUAGES), key
+        assert all(text.strip() for text in texts.values()), key
+        placeholders = {lang: set(re.findall(r"{(\w+)}", text)) for lang, text in texts.items()}
+        assert placeholders["vi"] == placeholders["en"], key
+
+
+def _literal_keys(path: Path) -> set[str]:
+    keys = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "attr", getattr(node.func, "id", None)) == "t"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            keys.add(node.args[0].value)
+    return keys
+
+
+def test_every_key_used_in_code_is_defined() -> None:
+    files = [*PAGES, ROOT / "dashboard.py", *(ROOT / "onestop").glob("*.py")]
+    used = set().union(*(_literal_keys(path) for path in files))
+    assert used - i18n.catalogue().keys() == set()
+
+
+def test_only_db_module_imports_duckdb() -> None:
+    offenders = [
+        path.relative_to(ROOT).as_posix()
+        for path in [*(ROOT / "onestop").glob("*.py"), *PAGES, ROOT / "dashboard.py"]
+        if path.name != "db.py" and re.search(r"^\s*(import|from) duckdb", path.read_text(), re.M)
+    ]
+    assert offenders == []
