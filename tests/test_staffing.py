@@ -30,18 +30,12 @@ from onestop.staffing import (
     measure_load,
     scenario_sentence,
 )
+from tests.conftest import dossier
 
 PILOT_IDS = (1, 2, 3, 4, 5, 6)
 YEAR_2023 = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 # Round the clock, every day: no opening or closing, so the queue can reach its steady state.
 ALWAYS_OPEN = CounterHours(0, 24 * 60, 24 * 60, 24 * 60, saturday_morning=True)
-
-
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("staffing") / "demo.duckdb"
-    demo.build_demo(path)
-    return path
 
 
 @pytest.fixture(scope="session")
@@ -329,3 +323,60 @@ def test_bench_staffing_reports_measured_seconds(demo_db):
     assert result["staff_levels"] == 4 and result["days"] == 200
     assert 0 < result["load_seconds"] < result["seconds"]
     assert result["citizens_simulated"] > 10_000
+
+
+def test_desk_work_and_dossier_arrivals_on_given_dossiers(small_db):
+    monday = dt.datetime(2023, 3, 6, 9, 30)
+    path = small_db(
+        [
+            dossier("A", channel=2, received_at=monday),
+            dossier("B", channel=1, received_at=monday, returned_at=dt.datetime(2023, 3, 7, 14, 5)),
+            dossier("C", channel=3, received_at=monday + dt.timedelta(days=1)),
+            dossier("D", channel=1, agency_id=2, received_at=monday),
+            dossier("E", channel=1, status=3, received_at=None),  # not accepted: never counted
+        ]
+    )
+    params = DossierFilter(dt.date(2023, 3, 1), dt.date(2023, 3, 31), (1,)).params()
+    store = Store(path)
+    desk = store.query("desk_work_by_day", params)
+    assert desk.rows() == [
+        (dt.date(2023, 3, 6), 0, 1, 1),
+        (dt.date(2023, 3, 7), 1, 0, 1),
+    ]
+    visits = store.query("counter_arrivals_from_dossiers", params)
+    # A and C's results are returned on the fixture's default day (Monday 6 March, 10:00).
+    assert visits.select("purpose", "weekday", "hour", "arrivals").rows() == [
+        ("pickup", 0, 10, 2),
+        ("pickup", 1, 14, 1),
+        ("submission", 0, 9, 1),
+    ]
+
+
+def test_staffer_breadth_by_month_on_given_dossiers(small_db):
+    path = small_db(
+        [
+            dossier("A", agency_id=1, field_id=1, received_by=1),
+            dossier("B", agency_id=2, field_id=2, received_by=1),
+            dossier("C", agency_id=2, field_id=2, received_by=2),
+            dossier(
+                "D",
+                agency_id=2,
+                field_id=2,
+                received_by=2,
+                received_at=dt.datetime(2023, 4, 3, 8, 0),
+            ),
+        ]
+    )
+    params = DossierFilter(dt.date(2023, 1, 1), dt.date(2023, 12, 31)).params()
+    monthly = Store(path).query("staffer_breadth_by_month", params)
+    assert monthly.select(
+        "staff_id", "organisation", "month", "dossiers", "fields", "agencies"
+    ).rows() == [
+        (1, "postal", dt.date(2023, 3, 1), 2, 2, 2),
+        (2, "agency", dt.date(2023, 3, 1), 1, 1, 1),
+        (2, "agency", dt.date(2023, 4, 1), 1, 1, 1),
+    ]
+    from onestop.staffing import breadth_by_staffer, breadth_comparison
+
+    comparison = breadth_comparison(breadth_by_staffer(monthly))
+    assert comparison["postal_fields"] == 2.0 and comparison["agency_fields"] == 1.0
