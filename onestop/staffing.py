@@ -664,3 +664,84 @@ def bench_staffing(db_path: Path | None = None, staff: tuple[int, ...] = (1, 2, 
         "citizens_simulated": round(citizens),
         "within_target": finished - started < 2.0,
     }
+
+
+# --- what the page shows --------------------------------------------------------------------
+
+
+def scenario_frame(scenarios: list[dict]) -> pl.DataFrame:
+    """One row per staff level and model: the figures the table and charts show."""
+    rows = []
+    for result in scenarios:
+        for model, figures in (("simulation", result), ("erlang-c", result.get("erlang_c"))):
+            if figures is None:
+                continue
+            rows.append(
+                {
+                    "staff": result["staff"],
+                    "model": model,
+                    "utilisation": figures["utilisation"],
+                    "p_wait": figures["p_wait"],
+                    "mean_wait_min": _finite(figures["mean_wait_min"]),
+                    "p_wait_over_15": figures["p_wait_over_15"],
+                    "p95_wait_min": _finite(figures["p95_wait_min"]),
+                    "meets_target": figures["meets_target"],
+                }
+            )
+    return pl.DataFrame(rows)
+
+
+def _finite(value: float) -> float | None:
+    return None if math.isinf(value) else value
+
+
+def staffing_charts(scenarios: list[dict], target: ServiceTarget, lang: str) -> list:
+    """Wait and utilisation against staff count, both models, as chart specs."""
+    from onestop.charts import ChartSpec
+
+    frame = scenario_frame(scenarios)
+    waits = pl.concat(
+        [
+            frame.select("staff", value="mean_wait_min", series=pl.format("{}_mean", "model")),
+            frame.filter(pl.col("model") == "simulation").select(
+                "staff", value="p95_wait_min", series=pl.lit("simulation_p95")
+            ),
+        ]
+    ).with_columns(pl.col("staff").cast(pl.String))
+    busy = frame.select(pl.col("staff").cast(pl.String), "model", value="utilisation").with_columns(
+        series=pl.col("model")
+    )
+    labels = {
+        key: t(f"staffing.series_{key.replace('-', '_')}", lang)
+        for key in ("simulation_mean", "erlang-c_mean", "simulation_p95", "simulation", "erlang-c")
+    }
+    return [
+        ChartSpec(
+            "line",
+            waits,
+            "staff",
+            "value",
+            t("staffing.chart_wait", lang, minutes=format_decimal(target.wait_min, lang, 0)),
+            t("staffing.column_staff", lang),
+            t("staffing.axis_minutes", lang),
+            series="series",
+            series_labels=labels,
+            value_format="decimal",
+        ),
+        ChartSpec(
+            "line",
+            busy.drop("model"),
+            "staff",
+            "value",
+            t(
+                "staffing.chart_utilisation",
+                lang,
+                limit=format_share(target.max_utilisation, lang, 0),
+            ),
+            t("staffing.column_staff", lang),
+            t("staffing.column_utilisation", lang),
+            series="series",
+            series_labels=labels,
+            value_format="share",
+        ),
+    ]

@@ -380,3 +380,22 @@ def test_staffer_breadth_by_month_on_given_dossiers(small_db):
 
     comparison = breadth_comparison(breadth_by_staffer(monthly))
     assert comparison["postal_fields"] == 2.0 and comparison["agency_fields"] == 1.0
+
+
+def test_staffing_page_answers_for_the_demo_pilot(demo_db, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv(db.DB_ENV_VAR, str(demo_db))
+    page = AppTest.from_file(
+        str(Path(__file__).parent.parent / "pages" / "staffing.py"), default_timeout=60
+    )
+    page.query_params["lang"] = "en"
+    page.run()
+    assert not page.exception
+    assert any("postal staff are needed" in s.value for s in page.success)
+    assert len(page.get("plotly_chart")) == 2
+    page.select_slider(key="days").set_value(50)
+    page.multiselect(key="add_agencies").set_value([7, 8, 9, 10, 11, 12, 13, 14])
+    page.run()
+    assert not page.exception
+    assert any("At least" in w.value for w in page.warning)
