@@ -11,6 +11,14 @@ import pytest
 
 from onestop import db, demo
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def page_path(name: str) -> str:
+    """Absolute path of a page file, for AppTest.from_file (which resolves relative to the caller)."""
+    return str(ROOT / "pages" / name)
+
+
 AGENCIES = pl.DataFrame(
     {"agency_id": [1, 2], "code": ["STP", "SXD"], "name": ["Sở Tư pháp", "Sở Xây dựng"]}
 )

@@ -1,0 +1,59 @@
+"""The overview page on the demo database, in both languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import page_path
+
+
+@pytest.fixture
+def app(demo_db: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("ONESTOP_DB", str(demo_db))
+
+    def start(lang: str | None = None) -> AppTest:
+        at = AppTest.from_file(page_path("overview.py"), default_timeout=60)
+        if lang:
+            at.query_params["lang"] = lang
+        return at.run()
+
+    return start
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def test_headline_figures_in_vietnamese(app) -> None:
+    at = app()
+    assert not at.exception
+    shown = _metrics(at)
+    assert shown["Tiếp nhận"] == "1.700"
+    assert shown["Trực tuyến"] == "1.669"
+    assert shown["Tỷ lệ trực tuyến"] == "98,2%"
+    assert shown["Đã giải quyết"] == "1.668"
+    assert (shown["Trước hạn"], shown["Đúng hạn"], shown["Quá hạn"]) == ("1.479", "168", "21")
+    assert shown["Đang giải quyết"] == "32"
+    assert any("badge[:material/science: Dữ liệu minh họa]" in md.value for md in at.markdown)
+    summary = " ".join(md.value for md in at.markdown)
+    assert "tiếp nhận 1.700 hồ sơ, trong đó 1.669 hồ sơ trực tuyến (98,2%)" in summary
+
+
+def test_headline_figures_in_english(app) -> None:
+    at = app("en")
+    assert not at.exception
+    shown = _metrics(at)
+    assert shown["Received"] == "1,700"
+    assert shown["Online share"] == "98.2%"
+    assert shown["Late"] == "21"
+    assert at.title[0].value == "Overview"
+
+
+def test_missing_database_gives_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ONESTOP_DB", str(tmp_path / "absent.duckdb"))
+    at = AppTest.from_file(page_path("overview.py"), default_timeout=60).run()
+    assert not at.exception
+    assert "onestop demo" in at.warning[0].value
