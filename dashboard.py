@@ -17,6 +17,11 @@ navigation = st.navigation(
                 icon=":material/dashboard:",
                 default=True,
             ),
+            st.Page(
+                "pages/staffing.py",
+                title=t("staffing.page_title", lang),
+                icon=":material/groups:",
+            ),
         ],
     }
 )

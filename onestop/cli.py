@@ -102,7 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _more_commands() -> list:
-    return []
+    from onestop import staffing
+
+    return [staffing.add_command]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,111 @@
+"""Nhân lực / Staffing: is one postal staffer enough? Measured load, two models, what-ifs."""
+
+import polars as pl
+import streamlit as st
+
+from onestop import i18n, staffing, ui
+from onestop.simulation import SimulationSettings
+
+lang = ui.language()
+if not ui.page_header("staffing.page_title", lang):
+    st.stop()
+st.caption(i18n.t("staffing.intro", lang))
+chosen = ui.current_filter(lang)
+store = ui.store()
+agencies = ui.query("agencies")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _measured(signature: tuple, flt, overrides: tuple) -> staffing.MeasuredLoad:
+    return staffing.measure_load(store, flt, dict(overrides))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _answer(signature: tuple, question: staffing.Question, lang: str) -> dict:
+    return staffing.answer(store, question, lang)
+
+
+signature = store.signature()
+with st.sidebar.expander(i18n.t("staffing.what_ifs", lang), expanded=True):
+    staff = st.multiselect(
+        i18n.t("staffing.staff_levels", lang), [1, 2, 3, 4], default=[1, 2, 3, 4], key="staff"
+    )
+    outside = agencies.filter(~pl.col("agency_id").is_in(list(chosen.agency_ids)))
+    added = st.multiselect(
+        i18n.t("staffing.add_agencies", lang),
+        outside["agency_id"].to_list(),
+        format_func=dict(zip(outside["agency_id"], outside["name"], strict=True)).get,
+        key="add_agencies",
+    )
+    growth = st.slider(i18n.t("staffing.growth", lang), -50, 200, 0, step=5, key="growth")
+
+base = _measured(signature, chosen, ())
+with st.sidebar.expander(i18n.t("staffing.task_minutes", lang)):
+    minutes = {
+        task: st.number_input(
+            i18n.t(f"staffing.task_{task}", lang),
+            min_value=0.5,
+            max_value=120.0,
+            value=round(base.task_minutes[task], 1),
+            step=0.5,
+            key=f"minutes_{task}",
+        )
+        for task in staffing.DEFAULT_TASK_MINUTES
+    }
+with st.sidebar.expander(i18n.t("staffing.target", lang)):
+    share = st.slider(i18n.t("staffing.target_share", lang), 0.5, 0.99, 0.9, key="share")
+    wait = st.number_input(i18n.t("staffing.target_wait", lang), 1.0, 120.0, 15.0, key="wait")
+    limit = st.slider(i18n.t("staffing.max_utilisation", lang), 0.5, 1.0, 0.85, key="limit")
+    days = st.select_slider(i18n.t("staffing.days", lang), [50, 100, 200, 400], 200, key="days")
+    seed = st.number_input(i18n.t("staffing.seed", lang), 0, 10_000, 2023, key="seed")
+
+if not staff:
+    st.stop()
+changed = {
+    task: value for task, value in minutes.items() if value != round(base.task_minutes[task], 1)
+}
+question = staffing.Question(
+    chosen,
+    tuple(sorted(staff)),
+    tuple(added),
+    float(growth),
+    changed,
+    staffing.ServiceTarget(share, wait, limit),
+    SimulationSettings(days=days, seed=int(seed), target_wait_min=wait),
+)
+with st.spinner():
+    result = _answer(signature, question, lang)
+
+enough = result["smallest_staff"]
+(st.success if enough == 1 else st.warning)(result["answer"])
+st.caption(result["source"]["sentence"])
+st.caption(
+    i18n.t(
+        "staffing.model_note",
+        lang,
+        days=days,
+        replications=question.settings.replications,
+    )
+)
+
+wait_chart, busy_chart = staffing.staffing_charts(result["scenarios"], question.target, lang)
+left, right = st.columns(2)
+with left:
+    ui.show_chart(wait_chart, "staffing_wait", lang)
+with right:
+    ui.show_chart(busy_chart, "staffing_utilisation", lang)
+
+st.subheader(i18n.t("staffing.scenarios", lang))
+for scenario in result["scenarios"]:
+    st.markdown(f"- {scenario['sentence']}")
+table = staffing.scenario_frame(result["scenarios"])
+st.dataframe(
+    table,
+    hide_index=True,
+    column_config={
+        name: i18n.t(f"staffing.column_{name.replace('-', '_')}", lang) for name in table.columns
+    },
+)
+
+st.subheader(i18n.t("staffing.breadth", lang))
+st.markdown(result["breadth"]["sentence"])

@@ -1,0 +1,401 @@
+"""Staffing: Erlang C against textbook values, the SimPy model against Erlang C, the measured load
+on a real demo database, the what-ifs and the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from onestop import cli, db, demo, report
+from onestop.calendar import CounterHours
+from onestop.db import Store
+from onestop.filters import DossierFilter
+from onestop.queueing import erlang_c
+from onestop.simulation import CounterLoad, SimulationSettings, constant_load, simulate
+from onestop.staffing import (
+    DESK_KINDS,
+    PURPOSES,
+    Question,
+    ServiceTarget,
+    answer,
+    bench_staffing,
+    evaluate,
+    measure_load,
+    scenario_sentence,
+)
+from tests.conftest import dossier
+
+PILOT_IDS = (1, 2, 3, 4, 5, 6)
+YEAR_2023 = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+# Round the clock, every day: no opening or closing, so the queue can reach its steady state.
+ALWAYS_OPEN = CounterHours(0, 24 * 60, 24 * 60, 24 * 60, saturday_morning=True)
+
+
+@pytest.fixture(scope="session")
+def store(demo_db) -> Store:
+    return Store(demo_db)
+
+
+@pytest.fixture(scope="session")
+def no_tickets_db(tmp_path_factory) -> Path:
+    """The demo's dossiers without any queue tickets."""
+    tables = demo.build_demo_frames()
+    tables.pop("counter_visits")
+    path = tmp_path_factory.mktemp("staffing") / "no_tickets.duckdb"
+    demo.write_database(path, tables)
+    return path
+
+
+# --- Erlang C -------------------------------------------------------------------------------
+
+
+def test_erlang_c_textbook_two_staff():
+    # λ = 9/h = 0.15/min, μ = 0.1/min, a = 1.5 Erlang, c = 2:
+    # C = (a²/2 · 2/(2 − a)) / (1 + a + a²/2 · 2/(2 − a)) = 4.5 / 7; Wq = C / (cμ − λ) = C / 0.05.
+    result = erlang_c(9, 10, 2)
+    assert result.utilisation == pytest.approx(0.75)
+    assert result.p_wait == pytest.approx(4.5 / 7, abs=1e-9)
+    assert result.mean_wait_min == pytest.approx(12.86, abs=0.005)
+    assert result.p_wait_over(15) == pytest.approx(0.304, abs=0.001)
+    # The 95th percentile solves C · exp(−0.05 t) = 0.05.
+    assert result.wait_quantile(0.95) == pytest.approx(math.log((4.5 / 7) / 0.05) / 0.05)
+
+
+def test_erlang_c_one_staff_is_m_m_1():
+    # M/M/1: P(wait) = ρ and Wq = ρ / (μ − λ).
+    result = erlang_c(3, 10, 1)
+    assert result.p_wait == pytest.approx(0.5)
+    assert result.mean_wait_min == pytest.approx(0.5 / (0.1 - 0.05))
+
+
+def test_erlang_c_overloaded_queue_never_settles():
+    result = erlang_c(9, 10, 1)
+    assert not result.stable
+    assert result.p_wait == 1.0
+    assert math.isinf(result.mean_wait_min)
+    assert result.p_wait_over(60) == 1.0
+
+
+# --- the simulation -------------------------------------------------------------------------
+
+
+def test_simulation_agrees_with_erlang_c_over_long_runs():
+    settings = SimulationSettings(
+        days=200, replications=10, seed=7, distribution="exponential", hours=ALWAYS_OPEN
+    )
+    simulated = simulate(constant_load(9, 10, ALWAYS_OPEN), 2, settings)
+    exact = erlang_c(9, 10, 2)
+    for name, value in [
+        ("mean_wait_min", exact.mean_wait_min),
+        ("p_wait_over_15", exact.p_wait_over(15)),
+        ("p_wait", exact.p_wait),
+        ("utilisation", exact.utilisation),
+        ("p95_wait_min", exact.wait_quantile(0.95)),
+    ]:
+        assert abs(simulated[name] - value) <= simulated[f"{name}_ci"], name
+    assert simulated["mean_wait_min_ci"] < 3.0  # the interval is narrow enough to mean something
+
+
+@pytest.mark.parametrize("arrivals_per_hour", [4, 10, 18, 30])
+def test_more_staff_never_waits_longer(arrivals_per_hour):
+    settings = SimulationSettings(days=40, replications=4, seed=11)
+    load = constant_load(arrivals_per_hour, 8, settings.hours)
+    simulated = [simulate(load, staff, settings) for staff in (1, 2, 3, 4)]
+    closed_form = [erlang_c(arrivals_per_hour, 8, staff) for staff in (1, 2, 3, 4)]
+    for fewer, more in itertools.pairwise(simulated):
+        assert more["mean_wait_min"] <= fewer["mean_wait_min"] + 1e-9
+        assert more["p95_wait_min"] <= fewer["p95_wait_min"] + 1e-9
+        assert more["p_wait_over_15"] <= fewer["p_wait_over_15"] + 1e-9
+    for fewer, more in itertools.pairwise(closed_form):
+        assert more.mean_wait_min <= fewer.mean_wait_min
+
+
+def test_simulation_is_reproducible_for_a_seed():
+    load = constant_load(12, 8)
+    settings = SimulationSettings(days=30, replications=3, seed=5)
+    first = simulate(load, 1, settings)
+    assert simulate(load, 1, settings) == first
+    other = simulate(load, 1, SimulationSettings(days=30, replications=3, seed=6))
+    assert other["mean_wait_min"] != first["mean_wait_min"]
+
+
+def test_desk_work_is_done_between_citizens_and_backlog_grows_when_it_cannot_be():
+    arrivals = constant_load(6, 8).arrivals
+    light = CounterLoad(("citizen",), arrivals, (8.0,), ("check",), np.full((1, 7), 10.0), (5.0,))
+    heavy = CounterLoad(("citizen",), arrivals, (8.0,), ("check",), np.full((1, 7), 200.0), (5.0,))
+    settings = SimulationSettings(days=20, replications=2, seed=3)
+    done = simulate(light, 1, settings)
+    swamped = simulate(heavy, 1, settings)
+    # At most a task or two left because it would not fit before closing.
+    assert done["desk_backlog_min"] < 10.0
+    assert done["utilisation"] > done["counter_utilisation"]
+    assert swamped["desk_backlog_min"] > 1000  # 1,000 desk minutes a day cannot fit in 450
+    assert swamped["utilisation"] > 0.95  # with work waiting, the staffer is never idle
+
+
+# --- the load measured from the demo --------------------------------------------------------
+
+
+def test_pilot_load_comes_from_queue_tickets_and_matches_the_table(store, demo_db):
+    flt = DossierFilter(*YEAR_2023, PILOT_IDS)
+    measured = measure_load(store, flt)
+    assert (measured.arrivals_source, measured.service_source) == ("counter_visits", "measured")
+    con = db.connect_read_only(demo_db)
+    tickets = db.run_sql(
+        con,
+        "select count(*) as n from counter_visits where agency_id <= 6 "
+        "and year(ticket_issued_at) = 2023",
+    )["n"][0]
+    from onestop.staffing import days_per_weekday
+
+    per_day = measured.load.arrivals.sum(axis=(0, 2))
+    assert float(np.dot(per_day, days_per_weekday(*YEAR_2023))) == pytest.approx(tickets)
+    # Desk work: every dossier received in the period, as Biểu 06 counts them (cols 4 + 5).
+    form = report.build_form06(store, flt).total
+    desk = np.dot(measured.load.desk_tasks, days_per_weekday(*YEAR_2023))
+    assert desk[DESK_KINDS.index("online_check")] == pytest.approx(form["received_online"])
+    assert desk[DESK_KINDS.index("digitise")] == pytest.approx(form["received_in_person_or_postal"])
+    submission = measured.task_minutes["guidance"]
+    assert 5.0 < submission < 7.0  # the demo serves guidance in about 6 minutes
+
+
+def test_without_queue_tickets_the_load_comes_from_dossiers(no_tickets_db):
+    measured = measure_load(Store(no_tickets_db), DossierFilter(*YEAR_2023, PILOT_IDS))
+    assert (measured.arrivals_source, measured.service_source) == ("dossiers", "defaults")
+    assert measured.load.arrivals[PURPOSES.index("pickup")].sum() > 0
+    assert measured.task_minutes["submission"] == 12.0
+
+
+def test_task_minutes_override_measured_ones(store):
+    measured = measure_load(store, DossierFilter(*YEAR_2023, PILOT_IDS), {"guidance": 20.0})
+    assert measured.load.service_minutes[PURPOSES.index("guidance")] == 20.0
+
+
+def test_adding_agencies_and_growth_need_more_staff(store):
+    settings = SimulationSettings(days=60, replications=3)
+    pilot = Question(DossierFilter(*YEAR_2023, PILOT_IDS), (1, 2, 3), settings=settings)
+    agencies = store.query("agencies")
+    others = tuple(agencies.filter(~pl.col("is_pilot"))["agency_id"].to_list())
+    wider = Question(pilot.filter, (1, 2, 3), others, settings=settings)
+    alone = evaluate(measure_load(store, pilot.load_filter()), pilot)
+    added = evaluate(measure_load(store, wider.load_filter()), wider)
+    assert alone["smallest_staff"] == 1
+    assert added["smallest_staff"] > alone["smallest_staff"]
+    one_alone, one_added = alone["scenarios"][0], added["scenarios"][0]
+    assert one_added["citizens_per_day"] > 3 * one_alone["citizens_per_day"]
+    grown = evaluate(
+        measure_load(store, pilot.load_filter()),
+        Question(pilot.filter, (1,), growth_pct=100.0, settings=settings),
+    )
+    ratio = grown["scenarios"][0]["citizens_per_day"] / one_alone["citizens_per_day"]
+    assert ratio == pytest.approx(2.0, rel=0.1)
+
+
+def test_answer_gives_sentences_and_breadth_in_both_languages(store):
+    question = Question(
+        DossierFilter(*YEAR_2023, PILOT_IDS), (1, 2), settings=SimulationSettings(days=20)
+    )
+    for lang in ("vi", "en"):
+        result = answer(store, question, lang)
+        assert all("{" not in s["sentence"] for s in result["scenarios"])
+        assert result["breadth"]["postal_procedures"] > 2 * result["breadth"]["agency_procedures"]
+        assert result["breadth"]["postal_fields"] > result["breadth"]["agency_fields"]
+    assert "nhân viên" in answer(store, question, "vi")["answer"]
+
+
+def test_scenario_sentence_says_why_a_level_falls_short():
+    target = ServiceTarget()
+    busy = {"staff": 1, "meets_target": False, "utilisation": 0.95, "p_wait_over_target": 0.05,
+            "mean_wait_min": 3.0, "p95_wait_min": 12.0}  # fmt: skip
+    assert "busier than 85%" in scenario_sentence(busy, target, "en")
+    slow = busy | {"utilisation": 0.6, "p_wait_over_target": 0.3}
+    assert "in time" in scenario_sentence(slow, target, "en")
+
+
+# --- the queries on small given rows --------------------------------------------------------
+
+
+def test_counter_queries_on_given_tickets(tmp_path):
+    con = db.connect_for_writing(tmp_path / "given.duckdb")
+    at = dt.datetime
+    db.insert_frame(
+        con,
+        "counter_visits",
+        pl.DataFrame(
+            {
+                "visit_id": [1, 2, 3, 4],
+                "agency_id": [1, 1, 1, 2],
+                "purpose": ["submission", "submission", "pickup", "submission"],
+                # Monday 2023-03-06 09:10 and 09:40, Tuesday 14:05, and another agency.
+                "ticket_issued_at": [
+                    at(2023, 3, 6, 9, 10),
+                    at(2023, 3, 6, 9, 40),
+                    at(2023, 3, 7, 14, 5),
+                    at(2023, 3, 6, 9, 15),
+                ],
+                "called_at": [
+                    at(2023, 3, 6, 9, 12),
+                    at(2023, 3, 6, 9, 41),
+                    at(2023, 3, 7, 14, 5),
+                    None,
+                ],
+                "finished_at": [
+                    at(2023, 3, 6, 9, 22),
+                    at(2023, 3, 6, 9, 55),
+                    at(2023, 3, 7, 14, 9),
+                    None,
+                ],
+            }
+        ),
+    )
+    params = {"date_from": dt.date(2023, 3, 1), "date_to": dt.date(2023, 3, 31), "agency_ids": [1]}
+    arrivals = db.run_query(con, "counter_arrivals_by_weekday_hour", params)
+    assert arrivals.rows() == [("pickup", 1, 14, 1, 1), ("submission", 0, 9, 2, 1)]
+    service = db.run_query(con, "counter_service_minutes", params)
+    assert service.select("purpose", "visits", "mean_minutes").rows() == [
+        ("pickup", 1, 4.0),
+        ("submission", 2, 12.0),
+    ]
+    everyone = db.run_query(con, "counter_arrivals_by_weekday_hour", params | {"agency_ids": []})
+    assert everyone["arrivals"].sum() == 4
+
+
+# --- the command line and the benchmark -----------------------------------------------------
+
+
+def test_cli_model_only_erlang_c_json(capsys):
+    code = cli.main(
+        ["staffing", "--arrivals-per-hour", "9", "--service-minutes", "10", "--staff", "2,3",
+         "--model", "erlang-c", "--format", "json"]
+    )  # fmt: skip
+    assert code == 0
+    scenarios = json.loads(capsys.readouterr().out)["scenarios"]
+    assert [s["staff"] for s in scenarios] == [2, 3]
+    assert scenarios[0]["mean_wait_min"] == pytest.approx(12.857, abs=0.001)
+    assert scenarios[0]["p_wait_over_15"] == pytest.approx(0.3037, abs=0.0005)
+    assert scenarios[1]["mean_wait_min"] < scenarios[0]["mean_wait_min"]
+
+
+def test_cli_model_only_simulation_json(capsys):
+    args = ["staffing", "--arrivals-per-hour", "9", "--service-minutes", "10", "--staff", "2",
+            "--model", "simulation", "--days", "40", "--format", "json"]  # fmt: skip
+    assert cli.main(args) == 0
+    first = json.loads(capsys.readouterr().out)["scenarios"][0]
+    assert {"utilisation", "p_wait", "mean_wait_min", "p_wait_over_15", "p95_wait_min"} <= set(
+        first
+    )
+    assert 0.6 < first["utilisation"] < 0.9
+    assert cli.main(args) == 0
+    assert json.loads(capsys.readouterr().out)["scenarios"][0] == first
+
+
+def test_cli_on_the_demo_pilot_and_added_agency(demo_db, capsys):
+    base = ["staffing", "--db", str(demo_db), "--staff", "1,2", "--days", "20", "--format", "json"]
+    assert cli.main(base) == 0
+    pilot = json.loads(capsys.readouterr().out)
+    assert pilot["agency_ids"] == list(PILOT_IDS)
+    assert pilot["period"] == ["2023-01-01", "2023-12-31"]
+    assert pilot["scenarios"][0]["erlang_c"]["utilisation"] > 0
+    assert cli.main([*base, "--add-agency", "SKHDT", "--growth", "10"]) == 0
+    wider = json.loads(capsys.readouterr().out)
+    assert wider["added_agency_ids"] == [7]
+    assert wider["citizens_per_day"] > pilot["citizens_per_day"]
+    assert cli.main([*base[:-2], "--lang", "en"]) == 0
+    assert "postal staff" in capsys.readouterr().out
+
+
+def test_cli_explains_wrong_arguments(demo_db, capsys):
+    assert cli.main(["staffing", "--db", str(demo_db), "--add-agency", "nowhere"]) == 2
+    assert "--agency" in capsys.readouterr().err
+    assert cli.main(["staffing", "--arrivals-per-hour", "9"]) == 2
+    assert "go together" in capsys.readouterr().err
+
+
+def test_bench_staffing_reports_measured_seconds(demo_db):
+    result = bench_staffing(demo_db)
+    assert result["staff_levels"] == 4 and result["days"] == 200
+    assert 0 < result["load_seconds"] < result["seconds"]
+    assert result["citizens_simulated"] > 10_000
+
+
+def test_desk_work_and_dossier_arrivals_on_given_dossiers(small_db):
+    monday = dt.datetime(2023, 3, 6, 9, 30)
+    path = small_db(
+        [
+            dossier("A", channel=2, received_at=monday),
+            dossier("B", channel=1, received_at=monday, returned_at=dt.datetime(2023, 3, 7, 14, 5)),
+            dossier("C", channel=3, received_at=monday + dt.timedelta(days=1)),
+            dossier("D", channel=1, agency_id=2, received_at=monday),
+            dossier("E", channel=1, status=3, received_at=None),  # not accepted: never counted
+        ]
+    )
+    params = DossierFilter(dt.date(2023, 3, 1), dt.date(2023, 3, 31), (1,)).params()
+    store = Store(path)
+    desk = store.query("desk_work_by_day", params)
+    assert desk.rows() == [
+        (dt.date(2023, 3, 6), 0, 1, 1),
+        (dt.date(2023, 3, 7), 1, 0, 1),
+    ]
+    visits = store.query("counter_arrivals_from_dossiers", params)
+    # A and C's results are returned on the fixture's default day (Monday 6 March, 10:00).
+    assert visits.select("purpose", "weekday", "hour", "arrivals").rows() == [
+        ("pickup", 0, 10, 2),
+        ("pickup", 1, 14, 1),
+        ("submission", 0, 9, 1),
+    ]
+
+
+def test_staffer_breadth_by_month_on_given_dossiers(small_db):
+    path = small_db(
+        [
+            dossier("A", agency_id=1, field_id=1, received_by=1),
+            dossier("B", agency_id=2, field_id=2, received_by=1),
+            dossier("C", agency_id=2, field_id=2, received_by=2),
+            dossier(
+                "D",
+                agency_id=2,
+                field_id=2,
+                received_by=2,
+                received_at=dt.datetime(2023, 4, 3, 8, 0),
+            ),
+        ]
+    )
+    params = DossierFilter(dt.date(2023, 1, 1), dt.date(2023, 12, 31)).params()
+    monthly = Store(path).query("staffer_breadth_by_month", params)
+    assert monthly.select(
+        "staff_id", "organisation", "month", "dossiers", "fields", "agencies"
+    ).rows() == [
+        (1, "postal", dt.date(2023, 3, 1), 2, 2, 2),
+        (2, "agency", dt.date(2023, 3, 1), 1, 1, 1),
+        (2, "agency", dt.date(2023, 4, 1), 1, 1, 1),
+    ]
+    from onestop.staffing import breadth_by_staffer, breadth_comparison
+
+    comparison = breadth_comparison(breadth_by_staffer(monthly))
+    assert comparison["postal_fields"] == 2.0 and comparison["agency_fields"] == 1.0
+
+
+def test_staffing_page_answers_for_the_demo_pilot(demo_db, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv(db.DB_ENV_VAR, str(demo_db))
+    page = AppTest.from_file(
+        str(Path(__file__).parent.parent / "pages" / "staffing.py"), default_timeout=60
+    )
+    page.query_params["lang"] = "en"
+    page.run()
+    assert not page.exception
+    assert any("postal staff are needed" in s.value for s in page.success)
+    assert len(page.get("plotly_chart")) == 2
+    page.select_slider(key="days").set_value(50)
+    page.multiselect(key="add_agencies").set_value([7, 8, 9, 10, 11, 12, 13, 14])
+    page.run()
+    assert not page.exception
+    assert any("At least" in w.value for w in page.warning)
