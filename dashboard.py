@@ -17,6 +17,16 @@ navigation = st.navigation(
                 icon=":material/dashboard:",
                 default=True,
             ),
+            st.Page(
+                "pages/timeliness.py",
+                title=t("timeliness.page_title", lang),
+                icon=":material/timer:",
+            ),
+            st.Page(
+                "pages/agency_load.py",
+                title=t("agency_load.page_title", lang),
+                icon=":material/groups:",
+            ),
         ],
     }
 )
