@@ -7,6 +7,7 @@ Pages build specs with pure functions and never assemble figures themselves.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -27,6 +28,7 @@ TIMELINESS_COLOURS = {
     "in_progress_overdue": "#CC79A7",
 }
 CHANNEL_COLOURS = {"online": "#0072B2", "in_person": "#E69F00", "postal": "#999999"}
+TITLE_WIDTH = 80  # characters per title line at 20 px on a half-width projector slide
 SERIES_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
 
 
@@ -70,15 +72,17 @@ def to_plotly(spec: ChartSpec, lang: str = i18n.DEFAULT_LANGUAGE) -> go.Figure:
         _add_series(figure, spec)
     value_axis = {"title": spec.y_label, "tickformat": _tick_format(spec.value_format)}
     category_axis = _category_axis(spec, lang)
+    # Plotly never wraps titles; a finding stated in a long sentence would be cut off.
+    title_lines = textwrap.wrap(spec.title, TITLE_WIDTH) or [""]
     if spec.kind == "heatmap":
         # The first row of the data goes on top, as in a table.
         value_axis = {"title": spec.y_label, "type": "category", "autorange": "reversed"}
     figure.update_layout(
-        title={"text": spec.title, "font": {"size": 20}},
+        title={"text": "<br>".join(title_lines), "font": {"size": 20}},
         separators=i18n.plotly_separators(lang),
         barmode="stack" if spec.kind == "stacked_bar" else "group",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "traceorder": "normal"},
-        margin={"t": 90, "l": 10, "r": 10, "b": 10},
+        margin={"t": 66 + 26 * len(title_lines), "l": 10, "r": 10, "b": 10},
         font={"size": 15, "family": "Noto Sans, Arial, sans-serif"},
         hoverlabel={"font_size": 15},
         xaxis=value_axis if spec.horizontal else category_axis,

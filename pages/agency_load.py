@@ -25,7 +25,10 @@ def columns(names: list[str]) -> dict:
         if name == "share":
             config[name] = st.column_config.NumberColumn(label, format="percent")
         elif name in ("dossiers", "procedures", "fields", "agencies"):
-            config[name] = st.column_config.NumberColumn(label, format="localized")
+            # "localized" follows the browser's locale, not the page's language: in Vietnamese
+            # plain digits are better than 1,700 on an English browser.
+            plain = "%d" if lang == "vi" else "localized"
+            config[name] = st.column_config.NumberColumn(label, format=plain)
         else:
             config[name] = st.column_config.TextColumn(label)
     return config

@@ -130,7 +130,7 @@ def test_per_working_day_divides_monthly_counts(store: Store) -> None:
     assert march_postal["working_days"] == 23
     assert march_postal["per_working_day"] == pytest.approx(2 / 23)
     spec = agency_load.per_working_day_chart(rates, "vi")
-    assert spec.title.startswith("Nhân viên bưu điện 1 nhận trung bình")
+    assert spec.title.startswith("Nhân viên bưu điện 1: trung bình")
     assert spec.data["staffer"].unique(maintain_order=True).to_list()[0] == "Nhân viên bưu điện 1"
 
 
