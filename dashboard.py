@@ -18,6 +18,16 @@ navigation = st.navigation(
                 default=True,
             ),
             st.Page(
+                "pages/timeliness.py",
+                title=t("timeliness.page_title", lang),
+                icon=":material/timer:",
+            ),
+            st.Page(
+                "pages/agency_load.py",
+                title=t("agency_load.page_title", lang),
+                icon=":material/domain:",
+            ),
+            st.Page(
                 "pages/staffing.py",
                 title=t("staffing.page_title", lang),
                 icon=":material/groups:",

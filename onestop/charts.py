@@ -7,6 +7,7 @@ Pages build specs with pure functions and never assemble figures themselves.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -27,6 +28,7 @@ TIMELINESS_COLOURS = {
     "in_progress_overdue": "#CC79A7",
 }
 CHANNEL_COLOURS = {"online": "#0072B2", "in_person": "#E69F00", "postal": "#999999"}
+TITLE_WIDTH = 80  # characters per title line at 20 px on a half-width projector slide
 SERIES_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
 
 
@@ -47,6 +49,10 @@ class ChartSpec:
     value_format: ValueFormat = "count"
     horizontal: bool = False
     z: str | None = None  # heatmap cell values
+    z_label: str | None = None  # heatmap colour-bar title
+    show_values: bool = False  # print each bar's or cell's value on it
+    x_period: Literal["day", "month"] = "day"  # how a date x axis is labelled
+    height: int | None = None  # pixels; tall charts for many categories
 
 
 def _tick_format(value_format: ValueFormat) -> str:
@@ -64,26 +70,53 @@ def to_plotly(spec: ChartSpec, lang: str = i18n.DEFAULT_LANGUAGE) -> go.Figure:
         _add_heatmap(figure, spec)
     else:
         _add_series(figure, spec)
-    is_date_axis = spec.data.schema.get(spec.x) in (pl.Date, pl.Datetime)
     value_axis = {"title": spec.y_label, "tickformat": _tick_format(spec.value_format)}
-    category_axis: dict = {"title": spec.x_label}
-    if is_date_axis:
-        category_axis["tickformat"] = i18n.d3_date_format(lang)
+    category_axis = _category_axis(spec, lang)
+    # Plotly never wraps titles; a finding stated in a long sentence would be cut off.
+    title_lines = textwrap.wrap(spec.title, TITLE_WIDTH) or [""]
+    if spec.kind == "heatmap":
+        # The first row of the data goes on top, as in a table.
+        value_axis = {"title": spec.y_label, "type": "category", "autorange": "reversed"}
     figure.update_layout(
-        title={"text": spec.title, "font": {"size": 20}},
+        title={"text": "<br>".join(title_lines), "font": {"size": 20}},
         separators=i18n.plotly_separators(lang),
         barmode="stack" if spec.kind == "stacked_bar" else "group",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
-        margin={"t": 90, "l": 10, "r": 10, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "traceorder": "normal"},
+        margin={"t": 66 + 26 * len(title_lines), "l": 10, "r": 10, "b": 10},
         font={"size": 15, "family": "Noto Sans, Arial, sans-serif"},
         hoverlabel={"font_size": 15},
         xaxis=value_axis if spec.horizontal else category_axis,
         yaxis=category_axis if spec.horizontal else value_axis,
         template="plotly_white",
+        uniformtext={"minsize": 13, "mode": "hide"},
     )
+    if spec.height is not None:
+        figure.update_layout(height=spec.height)
     if spec.kind != "heatmap" and spec.horizontal:
         figure.update_yaxes(autorange="reversed")
     return figure
+
+
+def _category_axis(spec: ChartSpec, lang: str) -> dict:
+    """The x (category) axis: dates in the language's format, other categories in data order."""
+    axis: dict = {"title": spec.x_label}
+    dtype = spec.data.schema.get(spec.x)
+    if dtype in (pl.Date, pl.Datetime):
+        date_format = (
+            i18n.d3_month_format(lang) if spec.x_period == "month" else i18n.d3_date_format(lang)
+        )
+        axis.update(tickformat=date_format, hoverformat=date_format)
+        if spec.x_period == "month":
+            axis["dtick"] = "M1"
+    elif spec.kind == "heatmap" or dtype == pl.String:
+        # The spec's row order is the chart's order (Plotly would otherwise order categories
+        # by first appearance across traces, which scrambles stacked series).
+        axis.update(
+            type="category",
+            categoryorder="array",
+            categoryarray=spec.data[spec.x].cast(pl.String).unique(maintain_order=True).to_list(),
+        )
+    return axis
 
 
 def _series_values(spec: ChartSpec) -> list:
@@ -110,6 +143,9 @@ def _add_series(figure: go.Figure, spec: ChartSpec) -> None:
                 marker_color=colour,
                 hovertemplate=hover,
                 orientation="h" if spec.horizontal else "v",
+                texttemplate=hover_value if spec.show_values else None,
+                textposition="inside" if spec.show_values else None,
+                insidetextanchor="middle",
             )
         elif spec.kind == "histogram":
             trace = go.Bar(x=xs, y=ys, name=name, marker_color=colour, hovertemplate=hover)
@@ -118,7 +154,7 @@ def _add_series(figure: go.Figure, spec: ChartSpec) -> None:
                 x=xs,
                 y=ys,
                 name=name,
-                mode="lines",
+                mode="lines+markers",
                 line={"color": colour, "width": 3},
                 fill="tozeroy" if spec.kind == "area" else None,
                 hovertemplate=hover,
@@ -129,15 +165,23 @@ def _add_series(figure: go.Figure, spec: ChartSpec) -> None:
 def _add_heatmap(figure: go.Figure, spec: ChartSpec) -> None:
     if spec.z is None:
         raise ValueError("a heatmap needs z")
-    pivot = spec.data.pivot(on=spec.x, index=spec.y, values=spec.z, sort_columns=True)
+    # Rows and columns keep the order of the spec's data (e.g. Monday first, 7 h first).
+    frame = spec.data.with_columns(pl.col(spec.x).cast(pl.String))
+    pivot = frame.pivot(on=spec.x, index=spec.y, values=spec.z, sort_columns=False)
     columns = [c for c in pivot.columns if c != spec.y]
     cell = f"%{{z:{_hover_format(spec.value_format)}}}"
     figure.add_trace(
         go.Heatmap(
             z=pivot.select(columns).to_numpy(),
             x=columns,
-            y=pivot[spec.y].to_list(),
+            y=pivot[spec.y].cast(pl.String).to_list(),
             colorscale="Blues",
             hovertemplate=f"%{{y}} · %{{x}}: {cell}<extra></extra>",
+            texttemplate=cell if spec.show_values else None,
+            textfont={"size": 14},
+            colorbar={
+                "title": {"text": spec.z_label or ""},
+                "tickformat": _tick_format(spec.value_format),
+            },
         )
     )

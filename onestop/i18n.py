@@ -88,3 +88,15 @@ def plotly_separators(lang: str = DEFAULT_LANGUAGE) -> str:
 def d3_date_format(lang: str = DEFAULT_LANGUAGE) -> str:
     """The d3 date format for chart axes and hovers."""
     return "%d/%m/%Y" if lang == "vi" else "%Y-%m-%d"
+
+
+def d3_month_format(lang: str = DEFAULT_LANGUAGE) -> str:
+    """The d3 date format for monthly chart axes and hovers: 05/2023 or May 2023."""
+    return "%m/%Y" if lang == "vi" else "%b %Y"
+
+
+def format_month(value: dt.date | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A month as text: 05/2023 in Vietnamese, May 2023 in English."""
+    if value is None:
+        return "—"
+    return value.strftime("%m/%Y") if lang == "vi" else value.strftime("%b %Y")

@@ -1,0 +1,70 @@
+"""Tải theo cơ quan / Agency load: who receives how much, how broad, when, and per working day."""
+
+import streamlit as st
+
+from onestop import agency_load, i18n, ui
+
+lang = ui.language()
+if not ui.page_header("agency_load.page_title", lang):
+    st.stop()
+chosen = ui.current_filter(lang)
+params = chosen.params()
+st.caption(i18n.t("agency_load.intro", lang))
+
+agencies = ui.query("receptions_by_agency", params)
+if agencies.is_empty():
+    st.info(i18n.t("app.no_data", lang))
+    st.stop()
+
+
+def columns(names: list[str]) -> dict:
+    """Translated headings; counts as whole numbers, shares as percentages."""
+    config = {}
+    for name in names:
+        label = i18n.t(f"agency_load.col_{name}", lang)
+        if name == "share":
+            config[name] = st.column_config.NumberColumn(label, format="percent")
+        elif name in ("dossiers", "procedures", "fields", "agencies"):
+            # "localized" follows the browser's locale, not the page's language: in Vietnamese
+            # plain digits are better than 1,700 on an English browser.
+            plain = "%d" if lang == "vi" else "localized"
+            config[name] = st.column_config.NumberColumn(label, format=plain)
+        else:
+            config[name] = st.column_config.TextColumn(label)
+    return config
+
+
+shares = agency_load.agency_shares(agencies)
+ui.show_chart(agency_load.agency_chart(shares, lang), "agency_dossiers", lang)
+st.dataframe(
+    shares,
+    key="agency_load_agencies",
+    hide_index=True,
+    column_config=columns(["agency", "agency_code", "dossiers", "share", "procedures", "fields"]),
+)
+
+st.subheader(i18n.t("agency_load.breadth_heading", lang))
+staffers = agency_load.staffer_table(ui.query("receptions_by_staffer", params), lang)
+ui.show_chart(agency_load.staffer_breadth_chart(staffers, lang), "staffer_breadth", lang)
+st.dataframe(
+    staffers,
+    key="agency_load_staffers",
+    hide_index=True,
+    column_config=columns(
+        ["staffer", "organisation", "dossiers", "agencies", "procedures", "fields"]
+    ),
+)
+
+st.subheader(i18n.t("agency_load.heatmap_heading", lang))
+by_hour = ui.query("receptions_by_weekday_hour", params)
+grid = agency_load.weekday_hour_grid(by_hour, lang)
+ui.show_chart(agency_load.heatmap_chart(grid, lang), "receptions_weekday_hour", lang)
+outside = agency_load.receptions_outside_hours(by_hour)
+if outside:
+    st.caption(i18n.t("agency_load.outside_hours", lang, count=i18n.format_int(outside, lang)))
+
+st.subheader(i18n.t("agency_load.rate_heading", lang))
+monthly = ui.query("receptions_by_staffer_month", params)
+rates = agency_load.per_working_day(monthly, chosen.date_from, chosen.date_to)
+ui.show_chart(agency_load.per_working_day_chart(rates, lang), "staffer_per_working_day", lang)
+st.caption(i18n.t("agency_load.rate_caption", lang, top=agency_load.TOP_STAFFERS))
