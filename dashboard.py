@@ -18,6 +18,9 @@ navigation = st.navigation(
                 default=True,
             ),
         ],
+        t("app.section_reports", lang): [
+            st.Page("pages/report.py", title=t("report.page_title", lang), icon=":material/table:"),
+        ],
     }
 )
 navigation.run()
