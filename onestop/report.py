@@ -44,6 +44,14 @@ class Form06:
     filter: DossierFilter
     rows: pl.DataFrame
 
+    def __post_init__(self) -> None:
+        # DuckDB's count_if sums arrive as Decimal; the form's counts are plain integers, which
+        # JSON, Excel and the identity checks all expect.
+        present = [name for name in FORM06_COUNTS if name in self.rows.columns]
+        object.__setattr__(
+            self, "rows", self.rows.with_columns(pl.col(name).cast(pl.Int64) for name in present)
+        )
+
     @property
     def total(self) -> dict[str, int]:
         """The grand total of each count (zeros when nothing matched)."""
