@@ -183,7 +183,7 @@ def format_points(result: IndicatorValue, lang: str) -> str:
 
 
 def per_agency_display(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
-    """The per-agency frame as labelled text columns: each computable indicator's value."""
+    """The per-agency frame as labelled text columns: each value, then its points if scored."""
     columns = {i18n.t("index766.col_agency", lang): frame["agency"].to_list()}
     for indicator in INDICATORS:
         if indicator.measure is None:
@@ -194,10 +194,25 @@ def per_agency_display(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
                 frame[f"value_{indicator.key}"], frame[f"share_{indicator.key}"], strict=True
             )
         ]
-        columns[i18n.t(f"index766.name_{indicator.key}", lang)] = [
-            format_value(result, lang) for result in results
-        ]
+        label = i18n.t(f"index766.short_{indicator.key}", lang)
+        columns[label] = [format_value(result, lang) for result in results]
+        if indicator.full_at is None:
+            continue
+        if indicator.max_points is not None:
+            maximum = i18n.format_decimal(indicator.max_points, lang, 0)
+            header = i18n.t("index766.col_points", lang, code=indicator.code, maximum=maximum)
+            columns[header] = [
+                i18n.format_decimal(_times(r.points_share, indicator.max_points), lang, 1)
+                for r in results
+            ]
+        else:
+            header = i18n.t("index766.col_points_share", lang, code=indicator.code)
+            columns[header] = [i18n.format_share(r.points_share, lang) for r in results]
     return pl.DataFrame(columns, schema={name: pl.String for name in columns})
+
+
+def _times(share: float | None, maximum: float) -> float | None:
+    return share * maximum if share is not None else None
 
 
 def procedure_display(frame: pl.DataFrame, lang: str) -> pl.DataFrame:

@@ -88,26 +88,19 @@ st.caption(i18n.t("report.check_intro", lang))
 defaults = published.PILOT_REPORT
 with st.form("published_check"):
     entered = {}
-    count_items = list(published.PUBLISHED_COUNTS)
-    for row_start in range(0, len(count_items), 4):
-        items = count_items[row_start : row_start + 4]
-        for column, item in zip(st.columns(4), items, strict=False):
-            entered[item] = column.number_input(
-                i18n.t(f"report.item_{item}", lang),
-                min_value=0,
-                value=getattr(defaults, item),
-                step=1,
-                key=f"check_{item}",
-            )
-    entered["online_share"] = st.number_input(
-        i18n.t("report.item_online_share", lang),
-        min_value=0.0,
-        max_value=100.0,
-        value=defaults.online_share,
-        step=0.1,
-        format="%.1f",
-        key="check_online_share",
-    )
+    items = [*published.PUBLISHED_COUNTS, "online_share"]
+    columns = [column for _ in range(0, len(items), 4) for column in st.columns(4)]
+    for column, item in zip(columns, items, strict=False):
+        share = item == "online_share"
+        entered[item] = column.number_input(
+            i18n.t(f"report.item_{item}", lang),
+            min_value=0.0 if share else 0,
+            max_value=100.0 if share else None,
+            value=getattr(defaults, item),
+            step=0.1 if share else 1,
+            format="%.1f" if share else "%d",
+            key=f"check_{item}",
+        )
     st.form_submit_button(i18n.t("report.check_submit", lang), key="check_submit")
 
 comparison = published.compare_published(published.PublishedSummary(**entered), form.total)

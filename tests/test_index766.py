@@ -131,3 +131,13 @@ def test_published_counts_that_differ_are_gaps_and_a_rounded_share_matches():
     gaps = {row["item"]: row["difference"] for row in comparison.iter_rows(named=True)
             if not row["matches"]}  # fmt: skip
     assert gaps == {"received": 1.0}
+
+
+def test_per_agency_display_shows_values_and_points(inputs):
+    shown = index766.per_agency_display(index766.per_agency(*inputs), "en")
+    first = dict(zip(shown.columns, shown.row(0), strict=True))
+    assert first["Agency"] == "Sở Alpha"
+    assert first["2.1 On time"] == "70.0%"
+    assert first["2.1 points / 20"] == "14.0"
+    assert first["3.3 % of max points"] == "100.0%"  # 5/9 online is above the 50% threshold
+    assert first["4.2 % of max points"] == "41.7%"  # (3/9) / 80%
