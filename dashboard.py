@@ -33,6 +33,9 @@ navigation = st.navigation(
                 icon=":material/groups:",
             ),
         ],
+        t("app.section_reports", lang): [
+            st.Page("pages/report.py", title=t("report.page_title", lang), icon=":material/table:"),
+        ],
     }
 )
 navigation.run()

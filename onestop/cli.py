@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from onestop import db, demo, report
+from onestop import db, demo, i18n, report
 from onestop.db import DatabaseError, Store
 from onestop.filters import DossierFilter
 from onestop.text import fold
@@ -64,6 +64,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     store.connection()
     agency_ids = resolve_agencies(store, args.agency or [], args.pilot)
     form = report.build_form06(store, DossierFilter(args.date_from, args.date_to, agency_ids))
+    if args.format == "xlsx":
+        if not args.out:
+            raise UsageError("--format xlsx writes a binary file: give its name with --out FILE.")
+        from onestop.form06_xlsx import form06_to_xlsx
+
+        Path(args.out).write_bytes(form06_to_xlsx(form, args.lang))
+        print(f"Biểu 06 written to {args.out}.", file=sys.stderr)
+        return 0
     renderers = {"json": report.to_json, "csv": report.to_csv, "table": report.to_table}
     text = renderers[args.format](form)
     if args.out:
@@ -91,7 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
     report_parser.add_argument("--to", dest="date_to", type=_date, required=True)
     report_parser.add_argument("--agency", action="append", help="name or code; repeatable")
     report_parser.add_argument("--pilot", action="store_true", help="the pilot's agencies")
-    report_parser.add_argument("--format", choices=["json", "csv", "table"], default="table")
+    report_parser.add_argument(
+        "--format", choices=["json", "csv", "table", "xlsx"], default="table"
+    )
+    report_parser.add_argument(
+        "--lang", choices=list(i18n.LANGUAGES), default=i18n.DEFAULT_LANGUAGE, help="xlsx labels"
+    )
     report_parser.add_argument("--out", help="write to this file instead of stdout")
     report_parser.set_defaults(run=cmd_report)
 

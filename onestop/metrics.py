@@ -15,7 +15,7 @@ class Measure:
     """A named figure computed from Biểu 06 counts, with how to show it."""
 
     key: str
-    kind: str  # "count" or "share"
+    kind: str  # "count", "share" or "days"
     compute: Callable[[Mapping[str, int]], float | None]
     description: str
 
@@ -111,6 +111,22 @@ MEASURES: dict[str, Measure] = {
                 c["received_total"],
             ),
             "(Before or on due + in progress within deadline) / col 3 (766 indicator 2.1).",
+        ),
+        # The two below need counts beyond Biểu 06, from queries/index766_by_procedure.sql.
+        Measure(
+            "digitised_share",
+            "share",
+            lambda c: _share(
+                c["received_digitised"],
+                c["received_online"] + c["received_in_person_or_postal"],
+            ),
+            "Digitised dossiers / dossiers received in the period (766 indicator 4.2).",
+        ),
+        Measure(
+            "mean_processing_days",
+            "days",
+            lambda c: _share(c["working_days_total"], c["resolved_timed"]),
+            "Mean working days from receipt to end, done or returned dossiers (766 indicator 2.2).",
         ),
     ]
 }

@@ -44,6 +44,14 @@ class Form06:
     filter: DossierFilter
     rows: pl.DataFrame
 
+    def __post_init__(self) -> None:
+        # DuckDB's count_if sums arrive as Decimal; the form's counts are plain integers, which
+        # JSON, Excel and the identity checks all expect.
+        present = [name for name in FORM06_COUNTS if name in self.rows.columns]
+        object.__setattr__(
+            self, "rows", self.rows.with_columns(pl.col(name).cast(pl.Int64) for name in present)
+        )
+
     @property
     def total(self) -> dict[str, int]:
         """The grand total of each count (zeros when nothing matched)."""
@@ -122,3 +130,73 @@ def to_table(form: Form06) -> str:
     title = f"Biểu 06 — {form.filter.date_from.isoformat()} → {form.filter.date_to.isoformat()}"
     rule = "-" * len(render(header))
     return "\n".join([title, render(header), rule, *map(render, body)]) + "\n"
+
+
+# --- the official layout, shared by the screen table and the Excel file ---------------------
+
+# The three column groups of the form's header, each with its columns (numbers 3–13).
+FORM06_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
+    (
+        "report.group_received",
+        [
+            ("received_total", "report.col_total"),
+            ("received_online", "report.col_online"),
+            ("received_in_person_or_postal", "report.col_in_person_or_postal"),
+            ("carried_over", "report.col_carried_over"),
+        ],
+    ),
+    (
+        "report.group_resolved",
+        [
+            ("resolved_total", "report.col_total"),
+            ("resolved_early", "report.col_early"),
+            ("resolved_on_time", "report.col_on_time"),
+            ("resolved_late", "report.col_late"),
+        ],
+    ),
+    (
+        "report.group_in_progress",
+        [
+            ("in_progress_total", "report.col_total"),
+            ("in_progress_within_deadline", "report.col_within_deadline"),
+            ("in_progress_overdue", "report.col_overdue"),
+        ],
+    ),
+]
+
+
+@dataclass(frozen=True)
+class DisplayRow:
+    """One printed line of the form: an agency's subtotal, one of its fields, or the total."""
+
+    kind: str  # "agency", "field" or "total"
+    number: str  # the STT cell: I, II, … for agencies, 1, 2, … for their fields
+    label: str
+    counts: dict[str, int]
+
+
+def roman(number: int) -> str:
+    """I, II, III, … as agencies are numbered on official forms."""
+    numerals = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC")]
+    numerals += [(50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+    text = ""
+    for value, numeral in numerals:
+        while number >= value:
+            text += numeral
+            number -= value
+    return text
+
+
+def display_rows(form: Form06, total_label: str) -> list[DisplayRow]:
+    """The form's lines in print order: each agency's subtotal then its fields, then the total."""
+    lines = []
+    subtotals = form.agency_subtotals()
+    for agency_number, agency in enumerate(subtotals.iter_rows(named=True), start=1):
+        counts = {name: int(agency[name]) for name in FORM06_COUNTS}
+        lines.append(DisplayRow("agency", roman(agency_number), agency["agency"], counts))
+        fields = form.rows.filter(pl.col("agency_code") == agency["agency_code"]).sort("field")
+        for field_number, field in enumerate(fields.iter_rows(named=True), start=1):
+            counts = {name: int(field[name]) for name in FORM06_COUNTS}
+            lines.append(DisplayRow("field", str(field_number), field["field"], counts))
+    lines.append(DisplayRow("total", "", total_label, form.total))
+    return lines
