@@ -7,12 +7,12 @@ import json
 
 import openpyxl
 import pytest
-from form06_fixture import PERIOD, build
 
 from onestop import cli, report
 from onestop.db import Store
 from onestop.filters import DossierFilter
 from onestop.form06_xlsx import FIRST_DATA_ROW, form06_to_xlsx
+from tests.form06_fixture import PERIOD, build
 
 COLUMNS = list(report.FORM06_COUNTS)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from form06_fixture import PERIOD, build
 
 from onestop import index766, published, report
 from onestop.db import Store
 from onestop.filters import DossierFilter
+from tests.form06_fixture import PERIOD, build
 
 INDICATOR = {indicator.code: indicator for indicator in index766.INDICATORS}
 
