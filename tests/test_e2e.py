@@ -35,9 +35,9 @@ SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 
 
 def page_slugs() -> list[str]:
-    """URL paths of the routed pages, in navigation order (Streamlit names them by file)."""
+    """URL paths of the routed pages in navigation order; the default (first) page is the root."""
     routed = re.findall(r'"pages/(\w+)\.py"', (ROOT / "dashboard.py").read_text(encoding="utf-8"))
-    return list(dict.fromkeys(routed))
+    return ["", *list(dict.fromkeys(routed))[1:]]
 
 
 def _free_port() -> int:
@@ -111,7 +111,9 @@ def _settle(page) -> None:
 
 
 def _assert_no_error(page, where: str) -> None:
-    errors = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
+    errors = page.locator(
+        '[data-testid="stException"], [data-testid="stAlertContentError"], [role="dialog"]'
+    )
     assert errors.count() == 0, f"{where}: {errors.first.inner_text()[:500]}"
 
 
@@ -124,16 +126,22 @@ def test_every_page_renders_without_error(server: str, browser, lang: str) -> No
         _settle(page)
         _assert_no_error(page, slug)
         assert page.locator("h1").count() >= 1, slug
-        page.screenshot(path=str(SCREENSHOTS / f"{slug}-{lang}.png"), full_page=True)
+        name = slug or "overview"
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{lang}.png"), full_page=True)
     page.close()
 
 
 def test_switching_language_changes_the_page(server: str, browser) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{server}/overview")
+    page.goto(server)
     _settle(page)
     assert "Tổng quan" in page.locator("h1").first.inner_text()
-    page.get_by_text("English", exact=True).click()
+    switch = page.get_by_text("English", exact=True)
+    try:
+        switch.click(timeout=15_000)
+    except Exception:
+        page.screenshot(path=str(SCREENSHOTS / "overview-switch-failed.png"), full_page=True)
+        raise
     _settle(page)
     _assert_no_error(page, "overview after switching language")
     assert "Overview" in page.locator("h1").first.inner_text()
