@@ -47,6 +47,7 @@ class ChartSpec:
     value_format: ValueFormat = "count"
     horizontal: bool = False
     z: str | None = None  # heatmap cell values
+    x_date_format: str | None = None  # d3 format of a date x axis (default: the language's date)
 
 
 def _tick_format(value_format: ValueFormat) -> str:
@@ -60,15 +61,17 @@ def _hover_format(value_format: ValueFormat) -> str:
 def to_plotly(spec: ChartSpec, lang: str = i18n.DEFAULT_LANGUAGE) -> go.Figure:
     """A Plotly figure for a spec, with the language's number and date formats."""
     figure = go.Figure()
+    is_date_axis = spec.data.schema.get(spec.x) in (pl.Date, pl.Datetime)
+    date_format = spec.x_date_format or i18n.d3_date_format(lang)
     if spec.kind == "heatmap":
         _add_heatmap(figure, spec)
     else:
-        _add_series(figure, spec)
-    is_date_axis = spec.data.schema.get(spec.x) in (pl.Date, pl.Datetime)
+        # Hovers need the format too: Plotly's default shows English month names.
+        _add_series(figure, spec, date_format if is_date_axis else None)
     value_axis = {"title": spec.y_label, "tickformat": _tick_format(spec.value_format)}
     category_axis: dict = {"title": spec.x_label}
     if is_date_axis:
-        category_axis["tickformat"] = i18n.d3_date_format(lang)
+        category_axis["tickformat"] = date_format
     figure.update_layout(
         title={"text": spec.title, "font": {"size": 20}},
         separators=i18n.plotly_separators(lang),
@@ -92,8 +95,10 @@ def _series_values(spec: ChartSpec) -> list:
     return spec.data[spec.series].unique(maintain_order=True).to_list()
 
 
-def _add_series(figure: go.Figure, spec: ChartSpec) -> None:
+def _add_series(figure: go.Figure, spec: ChartSpec, date_format: str | None = None) -> None:
     hover_value = f"%{{{'x' if spec.horizontal else 'y'}:{_hover_format(spec.value_format)}}}"
+    category = "y" if spec.horizontal else "x"
+    hover_category = f"%{{{category}|{date_format}}}" if date_format else f"%{{{category}}}"
     for index, value in enumerate(_series_values(spec)):
         rows = spec.data if value is None else spec.data.filter(pl.col(spec.series) == value)
         name = spec.series_labels.get(str(value), str(value)) if value is not None else spec.y_label
@@ -101,7 +106,7 @@ def _add_series(figure: go.Figure, spec: ChartSpec) -> None:
         xs, ys = rows[spec.x].to_list(), rows[spec.y].to_list()
         if spec.horizontal:
             xs, ys = ys, xs
-        hover = f"{name}<br>%{{{'y' if spec.horizontal else 'x'}}}: {hover_value}<extra></extra>"
+        hover = f"{name}<br>{hover_category}: {hover_value}<extra></extra>"
         if spec.kind in ("bar", "stacked_bar"):
             trace = go.Bar(
                 x=xs,
