@@ -16,6 +16,7 @@ from onestop.filters import CHANNELS
 
 # The only grains the flow query accepts: a whitelist, since the unit ends up in date_trunc.
 GRAINS = {"day": "day", "week": "week", "month": "month"}
+CHANNEL_ORDER = ["online", "in_person", "postal"]  # legend order: the main channel first
 DEFAULT_GRAIN = "month"
 
 
@@ -97,7 +98,11 @@ def cumulative_by_period(flow: pl.DataFrame) -> pl.DataFrame:
 
 
 def _channel_spec(flow: pl.DataFrame, measure: str, grain: str, lang: str, title: str) -> ChartSpec:
-    named = with_channel_names(flow).select("period_start", "channel", measure)
+    named = (
+        with_channel_names(flow)
+        .select("period_start", "channel", measure)
+        .sort(pl.col("channel").replace_strict(CHANNEL_ORDER, list(range(3))), "period_start")
+    )
     return ChartSpec(
         kind="stacked_bar",
         data=named,

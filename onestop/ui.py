@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlparse
 
 import polars as pl
 import streamlit as st
@@ -18,25 +19,44 @@ from onestop.db import DatabaseError, Store
 from onestop.filters import CHANNELS, RECEIVERS, DossierFilter
 
 LANG_PARAM = "lang"
+LANGUAGE_KEY = "ui_language"
+_LANGUAGE_CHOSEN = "_language_chosen"
+
+
+def _page_switched(marker: str) -> bool:
+    """True on the first run of a page (per marker): Streamlit 1.67 then drops the URL's
+    parameters and resets the widgets, so the callers restore both from session state."""
+    path = urlparse(st.context.url or "").path
+    switched = st.session_state.get(marker) != path
+    st.session_state[marker] = path
+    return switched
 
 
 def language() -> str:
-    """The UI language: the `lang` URL parameter when valid, else Vietnamese."""
-    value = st.query_params.get(LANG_PARAM, i18n.DEFAULT_LANGUAGE)
+    """The UI language: the `lang` URL parameter when valid, else this session's, else Vietnamese.
+
+    Streamlit 1.67 drops the URL parameters when the user switches pages in the sidebar, so the
+    chosen language is also kept in session state and written back to the URL.
+    """
+    fallback = st.session_state.get(_LANGUAGE_CHOSEN, i18n.DEFAULT_LANGUAGE)
+    value = st.query_params.get(LANG_PARAM, fallback)
     return value if value in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
 
 
 def language_switch() -> str:
     """A sidebar switch between Vietnamese and English, kept in the URL."""
     current = language()
+    if _page_switched("_language_page") or LANGUAGE_KEY not in st.session_state:
+        st.session_state[LANGUAGE_KEY] = current
     chosen = st.sidebar.segmented_control(
         i18n.t("app.language", current),
         options=list(i18n.LANGUAGES),
         format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
-        default=current,
-        key="ui_language",
+        key=LANGUAGE_KEY,
+        persist_state="session",
     )
     chosen = chosen or current
+    st.session_state[_LANGUAGE_CHOSEN] = chosen
     if chosen == i18n.DEFAULT_LANGUAGE:
         st.query_params.pop(LANG_PARAM, None)
     else:
@@ -201,9 +221,8 @@ def current_filter(lang: str) -> DossierFilter:
     for notice in notices:
         st.toast(i18n.t(f"filters.notice_{notice.reason}", lang, param=notice.param), icon="⚠️")
     widgets_missing = any(key not in st.session_state for key in FILTER_WIDGET_KEYS)
-    if widgets_missing or st.session_state.get(_APPLIED_PARAMS) != url_state.to_params(
-        wanted, catalog
-    ):
+    url_changed = st.session_state.get(_APPLIED_PARAMS) != url_state.to_params(wanted, catalog)
+    if _page_switched("_filter_page") or widgets_missing or url_changed:
         _seed_widgets(wanted, catalog)
     chosen = _filter_widgets(lang, catalog, wanted)
     applied = url_state.to_params(chosen, catalog)
@@ -222,6 +241,7 @@ def _filter_widgets(
         url_state.PRESETS,
         format_func=lambda preset: i18n.t(f"filters.preset_{preset}", lang),
         key=PERIOD_KEY,
+        persist_state="session",
         on_change=_on_preset,
         args=(catalog,),
     )
@@ -231,6 +251,7 @@ def _filter_widgets(
         max_value=url_state.LATEST,
         format="DD/MM/YYYY" if lang == "vi" else "YYYY-MM-DD",
         key=DATES_KEY,
+        persist_state="session",
         on_change=_on_dates,
         args=(catalog,),
     )
@@ -250,6 +271,7 @@ def _filter_widgets(
         selection_mode="multi",
         format_func=lambda code: i18n.t(f"filters.channel_{CHANNELS[code]}", lang),
         key=CHANNELS_KEY,
+        persist_state="session",
     )
     field_ids = _field_widget(lang, agency_ids)
     procedure_ids = _procedure_widget(lang, agency_ids)
@@ -258,6 +280,7 @@ def _filter_widgets(
         list(RECEIVERS),
         format_func=lambda value: i18n.t(f"filters.receiver_{value}", lang),
         key=RECEIVER_KEY,
+        persist_state="session",
         help=i18n.t("filters.receiver_help", lang),
     )
     sidebar.button(
@@ -289,6 +312,7 @@ def _agency_widgets(lang: str, catalog: url_state.Catalog) -> list[int]:
         format_func=lambda agency_id: names.get(agency_id, str(agency_id)),
         placeholder=i18n.t("filters.all_agencies", lang),
         key=AGENCIES_KEY,
+        persist_state="session",
     )
     if catalog.pilot_agency_ids:
         st.sidebar.button(
@@ -327,6 +351,7 @@ def _field_widget(lang: str, agency_ids: list[int]) -> list[int]:
         format_func=lambda field_id: labels.get(field_id, str(field_id)),
         placeholder=i18n.t("filters.all_fields", lang),
         key=FIELDS_KEY,
+        persist_state="session",
     )
 
 
@@ -343,6 +368,7 @@ def _procedure_widget(lang: str, agency_ids: list[int]) -> list[int]:
         format_func=lambda procedure_id: labels.get(procedure_id, str(procedure_id)),
         placeholder=i18n.t("filters.all_procedures", lang),
         key=PROCEDURES_KEY,
+        persist_state="session",
         help=i18n.t("filters.procedures_help", lang),
     )
 
