@@ -76,7 +76,7 @@ def to_plotly(spec: ChartSpec, lang: str = i18n.DEFAULT_LANGUAGE) -> go.Figure:
         title={"text": spec.title, "font": {"size": 20}},
         separators=i18n.plotly_separators(lang),
         barmode="stack" if spec.kind == "stacked_bar" else "group",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "traceorder": "normal"},
         margin={"t": 90, "l": 10, "r": 10, "b": 10},
         font={"size": 15, "family": "Noto Sans, Arial, sans-serif"},
         hoverlabel={"font_size": 15},
