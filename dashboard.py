@@ -1,4 +1,4 @@
-"""Router: page configuration and navigation only. Each page file runs on its own."""
+"""Router: page configuration, optional sign-in and navigation. Each page file runs on its own."""
 
 import streamlit as st
 
@@ -7,6 +7,7 @@ from onestop.i18n import t
 
 st.set_page_config(page_title="onestop", page_icon=":material/account_balance:", layout="wide")
 lang = ui.language_switch()
+ui.require_login(lang)
 
 navigation = st.navigation(
     {
@@ -16,6 +17,11 @@ navigation = st.navigation(
                 title=t("page.overview", lang),
                 icon=":material/dashboard:",
                 default=True,
+            ),
+            st.Page(
+                "pages/throughput.py",
+                title=t("page.throughput", lang),
+                icon=":material/swap_vert:",
             ),
             st.Page(
                 "pages/timeliness.py",

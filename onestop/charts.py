@@ -53,6 +53,7 @@ class ChartSpec:
     show_values: bool = False  # print each bar's or cell's value on it
     x_period: Literal["day", "month"] = "day"  # how a date x axis is labelled
     height: int | None = None  # pixels; tall charts for many categories
+    x_date_format: str | None = None  # d3 format of a date x axis (overrides x_period)
 
 
 def _tick_format(value_format: ValueFormat) -> str:
@@ -69,7 +70,9 @@ def to_plotly(spec: ChartSpec, lang: str = i18n.DEFAULT_LANGUAGE) -> go.Figure:
     if spec.kind == "heatmap":
         _add_heatmap(figure, spec)
     else:
-        _add_series(figure, spec)
+        is_date_axis = spec.data.schema.get(spec.x) in (pl.Date, pl.Datetime)
+        # Hovers need the format too: Plotly's default shows English month names.
+        _add_series(figure, spec, _date_format(spec, lang) if is_date_axis else None)
     value_axis = {"title": spec.y_label, "tickformat": _tick_format(spec.value_format)}
     category_axis = _category_axis(spec, lang)
     # Plotly never wraps titles; a finding stated in a long sentence would be cut off.
@@ -97,14 +100,19 @@ def to_plotly(spec: ChartSpec, lang: str = i18n.DEFAULT_LANGUAGE) -> go.Figure:
     return figure
 
 
+def _date_format(spec: ChartSpec, lang: str) -> str:
+    """The d3 format for a date x axis: the spec's own, else by period, in the language."""
+    if spec.x_date_format:
+        return spec.x_date_format
+    return i18n.d3_month_format(lang) if spec.x_period == "month" else i18n.d3_date_format(lang)
+
+
 def _category_axis(spec: ChartSpec, lang: str) -> dict:
     """The x (category) axis: dates in the language's format, other categories in data order."""
     axis: dict = {"title": spec.x_label}
     dtype = spec.data.schema.get(spec.x)
     if dtype in (pl.Date, pl.Datetime):
-        date_format = (
-            i18n.d3_month_format(lang) if spec.x_period == "month" else i18n.d3_date_format(lang)
-        )
+        date_format = _date_format(spec, lang)
         axis.update(tickformat=date_format, hoverformat=date_format)
         if spec.x_period == "month":
             axis["dtick"] = "M1"
@@ -125,8 +133,10 @@ def _series_values(spec: ChartSpec) -> list:
     return spec.data[spec.series].unique(maintain_order=True).to_list()
 
 
-def _add_series(figure: go.Figure, spec: ChartSpec) -> None:
+def _add_series(figure: go.Figure, spec: ChartSpec, date_format: str | None = None) -> None:
     hover_value = f"%{{{'x' if spec.horizontal else 'y'}:{_hover_format(spec.value_format)}}}"
+    category = "y" if spec.horizontal else "x"
+    hover_category = f"%{{{category}|{date_format}}}" if date_format else f"%{{{category}}}"
     for index, value in enumerate(_series_values(spec)):
         rows = spec.data if value is None else spec.data.filter(pl.col(spec.series) == value)
         name = spec.series_labels.get(str(value), str(value)) if value is not None else spec.y_label
@@ -134,7 +144,7 @@ def _add_series(figure: go.Figure, spec: ChartSpec) -> None:
         xs, ys = rows[spec.x].to_list(), rows[spec.y].to_list()
         if spec.horizontal:
             xs, ys = ys, xs
-        hover = f"{name}<br>%{{{'y' if spec.horizontal else 'x'}}}: {hover_value}<extra></extra>"
+        hover = f"{name}<br>{hover_category}: {hover_value}<extra></extra>"
         if spec.kind in ("bar", "stacked_bar"):
             trace = go.Bar(
                 x=xs,

@@ -8,16 +8,28 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlparse
 
 import polars as pl
 import streamlit as st
 
-from onestop import charts, db, i18n
+from onestop import charts, db, i18n, url_state
 from onestop.charts import ChartSpec
 from onestop.db import DatabaseError, Store
-from onestop.filters import DossierFilter
+from onestop.filters import CHANNELS, RECEIVERS, DossierFilter
 
 LANG_PARAM = "lang"
+LANGUAGE_KEY = "ui_language"
+_LANGUAGE_CHOSEN = "_language_chosen"
+
+
+def _page_switched(marker: str) -> bool:
+    """True on the first run of a page (per marker): Streamlit 1.67 then drops the URL's
+    parameters and resets the widgets, so the callers restore both from session state."""
+    path = urlparse(st.context.url or "").path
+    switched = st.session_state.get(marker) != path
+    st.session_state[marker] = path
+    return switched
 
 
 def _route_through_dashboard() -> None:
@@ -35,23 +47,31 @@ def _route_through_dashboard() -> None:
 
 
 def language() -> str:
-    """The UI language: the `lang` URL parameter when valid, else Vietnamese."""
+    """The UI language: the `lang` URL parameter when valid, else this session's, else Vietnamese.
+
+    Streamlit 1.67 drops the URL parameters when the user switches pages in the sidebar, so the
+    chosen language is also kept in session state and written back to the URL.
+    """
     _route_through_dashboard()
-    value = st.query_params.get(LANG_PARAM, i18n.DEFAULT_LANGUAGE)
+    fallback = st.session_state.get(_LANGUAGE_CHOSEN, i18n.DEFAULT_LANGUAGE)
+    value = st.query_params.get(LANG_PARAM, fallback)
     return value if value in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
 
 
 def language_switch() -> str:
     """A sidebar switch between Vietnamese and English, kept in the URL."""
     current = language()
+    if _page_switched("_language_page") or LANGUAGE_KEY not in st.session_state:
+        st.session_state[LANGUAGE_KEY] = current
     chosen = st.sidebar.segmented_control(
         i18n.t("app.language", current),
         options=list(i18n.LANGUAGES),
         format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
-        default=current,
-        key="ui_language",
+        key=LANGUAGE_KEY,
+        persist_state="session",
     )
     chosen = chosen or current
+    st.session_state[_LANGUAGE_CHOSEN] = chosen
     if chosen == i18n.DEFAULT_LANGUAGE:
         st.query_params.pop(LANG_PARAM, None)
     else:
@@ -116,18 +136,256 @@ def default_filter() -> DossierFilter:
     return DossierFilter(status["first_received_on"][0], status["last_received_on"][0])
 
 
-def current_filter(lang: str) -> DossierFilter:
-    """The filter the user chose (for now: the default view, described in the sidebar)."""
+# Widget keys of the filter bar, stable for tests and browser checks.
+PERIOD_KEY = "filter_period"
+DATES_KEY = "filter_dates"
+AGENCIES_KEY = "filter_agencies"
+CHANNELS_KEY = "filter_channels"
+FIELDS_KEY = "filter_fields"
+PROCEDURES_KEY = "filter_procedures"
+RECEIVER_KEY = "filter_receiver"
+FILTER_WIDGET_KEYS = (
+    PERIOD_KEY,
+    DATES_KEY,
+    AGENCIES_KEY,
+    CHANNELS_KEY,
+    FIELDS_KEY,
+    PROCEDURES_KEY,
+    RECEIVER_KEY,
+)
+# The canonical URL parameters of the last filter shown. It restores the view when a page
+# switch arrives without parameters and tells a user's widget change from a new link.
+_APPLIED_PARAMS = "_filter_applied_params"
+
+
+def filter_catalog() -> url_state.Catalog:
+    """The codes a link may name and the default view, from the current database."""
+    agencies = query("agencies")
+    fields = query("fields")
+    procedures = query("procedures")
     chosen = default_filter()
-    st.sidebar.caption(
+    status = query("data_status")
+    return url_state.Catalog(
+        agencies=dict(zip(agencies["code"], agencies["agency_id"], strict=True)),
+        fields=dict(zip(fields["code"], fields["field_id"], strict=True)),
+        procedures=dict(zip(procedures["code"], procedures["procedure_id"], strict=True)),
+        pilot_agency_ids=chosen.agency_ids,
+        default_period=(chosen.date_from, chosen.date_to),
+        latest_received=status["last_received_on"][0] or chosen.date_to,
+    )
+
+
+def _url_params() -> dict[str, list[str]]:
+    return {
+        name: st.query_params.get_all(name)
+        for name in url_state.PARAMS
+        if st.query_params.get_all(name)
+    }
+
+
+def _seed_widgets(chosen: DossierFilter, catalog: url_state.Catalog) -> None:
+    period = (chosen.date_from, chosen.date_to)
+    st.session_state[PERIOD_KEY] = url_state.matching_preset(period, catalog)
+    st.session_state[DATES_KEY] = period
+    st.session_state[AGENCIES_KEY] = list(chosen.agency_ids)
+    st.session_state[CHANNELS_KEY] = list(chosen.channels)
+    st.session_state[FIELDS_KEY] = list(chosen.field_ids)
+    st.session_state[PROCEDURES_KEY] = list(chosen.procedure_ids)
+    st.session_state[RECEIVER_KEY] = chosen.receiver
+
+
+def _on_preset(catalog: url_state.Catalog) -> None:
+    period = url_state.preset_period(st.session_state[PERIOD_KEY], catalog)
+    if period is not None:
+        st.session_state[DATES_KEY] = period
+
+
+def _on_dates(catalog: url_state.Catalog) -> None:
+    dates = st.session_state[DATES_KEY]
+    if len(dates) == 2:
+        st.session_state[PERIOD_KEY] = url_state.matching_preset(tuple(dates), catalog)
+
+
+def _on_pilot_agencies(catalog: url_state.Catalog) -> None:
+    st.session_state[AGENCIES_KEY] = list(catalog.pilot_agency_ids)
+
+
+def _on_reset(catalog: url_state.Catalog) -> None:
+    _seed_widgets(catalog.default_filter(), catalog)
+
+
+def _write_url(params: dict[str, list[str]]) -> None:
+    """Make the address bar show params, touching only the parameters that differ."""
+    for name in url_state.PARAMS:
+        wanted = params.get(name, [])
+        if st.query_params.get_all(name) == wanted:
+            continue
+        if wanted:
+            st.query_params[name] = wanted
+        else:
+            st.query_params.pop(name, None)
+
+
+def current_filter(lang: str) -> DossierFilter:
+    """The shared sidebar filters, kept in the URL so that a copied link opens the same view."""
+    catalog = filter_catalog()
+    raw = _url_params()
+    if not raw and _APPLIED_PARAMS in st.session_state:
+        raw = st.session_state[_APPLIED_PARAMS]  # a page switch that dropped the parameters
+    wanted, notices = url_state.parse(raw, catalog)
+    for notice in notices:
+        st.toast(i18n.t(f"filters.notice_{notice.reason}", lang, param=notice.param), icon="⚠️")
+    widgets_missing = any(key not in st.session_state for key in FILTER_WIDGET_KEYS)
+    url_changed = st.session_state.get(_APPLIED_PARAMS) != url_state.to_params(wanted, catalog)
+    if _page_switched("_filter_page") or widgets_missing or url_changed:
+        _seed_widgets(wanted, catalog)
+    chosen = _filter_widgets(lang, catalog, wanted)
+    applied = url_state.to_params(chosen, catalog)
+    st.session_state[_APPLIED_PARAMS] = applied
+    _write_url(applied)
+    return chosen
+
+
+def _filter_widgets(
+    lang: str, catalog: url_state.Catalog, fallback: DossierFilter
+) -> DossierFilter:
+    sidebar = st.sidebar
+    sidebar.header(i18n.t("filters.title", lang))
+    sidebar.selectbox(
+        i18n.t("filters.period", lang),
+        url_state.PRESETS,
+        format_func=lambda preset: i18n.t(f"filters.preset_{preset}", lang),
+        key=PERIOD_KEY,
+        persist_state="session",
+        on_change=_on_preset,
+        args=(catalog,),
+    )
+    dates = sidebar.date_input(
+        i18n.t("filters.dates", lang),
+        min_value=url_state.EARLIEST,
+        max_value=url_state.LATEST,
+        format="DD/MM/YYYY" if lang == "vi" else "YYYY-MM-DD",
+        key=DATES_KEY,
+        persist_state="session",
+        on_change=_on_dates,
+        args=(catalog,),
+    )
+    # While a range is half picked the widget holds one date: keep the last full period.
+    period = tuple(dates) if len(dates) == 2 else (fallback.date_from, fallback.date_to)
+    sidebar.caption(
         i18n.t(
-            "filters.period_caption",
+            "filters.anchor_caption",
             lang,
-            start=i18n.format_date(chosen.date_from, lang),
-            end=i18n.format_date(chosen.date_to, lang),
+            latest=i18n.format_date(catalog.latest_received, lang),
         )
     )
+    agency_ids = _agency_widgets(lang, catalog)
+    channels = sidebar.pills(
+        i18n.t("filters.channel", lang),
+        [2, 1, 3],
+        selection_mode="multi",
+        format_func=lambda code: i18n.t(f"filters.channel_{CHANNELS[code]}", lang),
+        key=CHANNELS_KEY,
+        persist_state="session",
+    )
+    field_ids = _field_widget(lang, agency_ids)
+    procedure_ids = _procedure_widget(lang, agency_ids)
+    receiver = sidebar.segmented_control(
+        i18n.t("filters.receiver", lang),
+        list(RECEIVERS),
+        format_func=lambda value: i18n.t(f"filters.receiver_{value}", lang),
+        key=RECEIVER_KEY,
+        persist_state="session",
+        help=i18n.t("filters.receiver_help", lang),
+    )
+    sidebar.button(
+        i18n.t("filters.reset", lang),
+        key="filter_reset",
+        on_click=_on_reset,
+        args=(catalog,),
+        icon=":material/restart_alt:",
+    )
+    return DossierFilter(
+        period[0],
+        period[1],
+        tuple(sorted(agency_ids)),
+        tuple(sorted(channels)),
+        tuple(sorted(field_ids)),
+        tuple(sorted(procedure_ids)),
+        receiver,
+    )
+
+
+def _agency_widgets(lang: str, catalog: url_state.Catalog) -> list[int]:
+    agencies = query("agencies")
+    names = dict(
+        zip(agencies["agency_id"], agencies["code"] + " — " + agencies["name"], strict=True)
+    )
+    chosen = st.sidebar.multiselect(
+        i18n.t("filters.agencies", lang),
+        list(names),
+        format_func=lambda agency_id: names.get(agency_id, str(agency_id)),
+        placeholder=i18n.t("filters.all_agencies", lang),
+        key=AGENCIES_KEY,
+        persist_state="session",
+    )
+    if catalog.pilot_agency_ids:
+        st.sidebar.button(
+            i18n.t("filters.pilot_agencies", lang),
+            key="filter_pilot_agencies",
+            on_click=_on_pilot_agencies,
+            args=(catalog,),
+            icon=":material/local_post_office:",
+            type="tertiary",
+        )
     return chosen
+
+
+def _options_for(frame: pl.DataFrame, id_column: str, agency_ids: list[int], key: str) -> list:
+    """The choices of the chosen agencies, plus whatever is already chosen."""
+    selected = set(st.session_state.get(key) or [])
+    if agency_ids:
+        frame = frame.filter(
+            pl.col("agency_id").is_in(agency_ids) | pl.col(id_column).is_in(list(selected))
+        )
+    return frame[id_column].to_list()
+
+
+def _field_widget(lang: str, agency_ids: list[int]) -> list[int]:
+    fields = query("fields")
+    labels = dict(
+        zip(
+            fields["field_id"],
+            fields["name"] + " (" + fields["agency_code"].fill_null("—") + ")",
+            strict=True,
+        )
+    )
+    return st.sidebar.multiselect(
+        i18n.t("filters.fields", lang),
+        _options_for(fields, "field_id", agency_ids, FIELDS_KEY),
+        format_func=lambda field_id: labels.get(field_id, str(field_id)),
+        placeholder=i18n.t("filters.all_fields", lang),
+        key=FIELDS_KEY,
+        persist_state="session",
+    )
+
+
+def _procedure_widget(lang: str, agency_ids: list[int]) -> list[int]:
+    procedures = query("procedures")
+    labels = dict(
+        zip(
+            procedures["procedure_id"], procedures["code"] + " · " + procedures["name"], strict=True
+        )
+    )
+    return st.sidebar.multiselect(
+        i18n.t("filters.procedures", lang),
+        _options_for(procedures, "procedure_id", agency_ids, PROCEDURES_KEY),
+        format_func=lambda procedure_id: labels.get(procedure_id, str(procedure_id)),
+        placeholder=i18n.t("filters.all_procedures", lang),
+        key=PROCEDURES_KEY,
+        persist_state="session",
+        help=i18n.t("filters.procedures_help", lang),
+    )
 
 
 def _excel_bytes(frame: pl.DataFrame) -> bytes:
@@ -168,3 +426,24 @@ def show_chart(spec: ChartSpec, name: str, lang: str) -> None:
         },
     )
     downloads(spec.data, name, lang)
+
+
+def auth_configured() -> bool:
+    """Whether `.streamlit/secrets.toml` has an `[auth]` table (sign-in is then required)."""
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
+        return False
+
+
+def require_login(lang: str) -> None:
+    """With `[auth]` configured, stop here until the user signs in; without it, do nothing."""
+    if not auth_configured():
+        return
+    if st.user.is_logged_in:
+        st.sidebar.button(i18n.t("auth.sign_out", lang), key="sign_out", on_click=st.logout)
+        return
+    st.title(i18n.t("app.title", lang))
+    st.info(i18n.t("auth.needed", lang))
+    st.button(i18n.t("auth.sign_in", lang), key="sign_in", on_click=st.login, type="primary")
+    st.stop()

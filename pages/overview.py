@@ -1,8 +1,8 @@
-"""Tổng quan / Overview: the period's headline figures and a summary in the report's words."""
+"""Tổng quan / Overview: the period's headline figures, their change and trend, and a summary."""
 
 import streamlit as st
 
-from onestop import i18n, metrics, report, ui
+from onestop import i18n, overview, report, ui
 
 lang = ui.language()
 if not ui.page_header("page.overview", lang):
@@ -13,33 +13,40 @@ counts = report.Form06(chosen, ui.query("form06_rows", chosen.params())).total
 if counts["received_total"] == 0:
     st.info(i18n.t("app.no_data", lang))
     st.stop()
+before = chosen.previous_period()
+previous = report.Form06(before, ui.query("form06_rows", before.params())).total
+monthly = ui.query("form06_counts_by_month", chosen.params())
+
+keys = list(overview.CARDS)
+for row_start in range(0, len(keys), 4):
+    for column, key in zip(st.columns(4), keys[row_start : row_start + 4], strict=False):
+        column.metric(
+            i18n.t(f"measure.{key}", lang),
+            overview.card_value(key, counts, lang),
+            delta=overview.card_delta(key, counts, previous, lang),
+            delta_color=overview.CARDS[key],
+            help=i18n.t(f"measure_help.{key}", lang),
+            border=True,
+            chart_data=overview.card_trend(key, monthly),
+            chart_type="line",
+        )
+
+if previous["received_total"]:
+    st.caption(
+        i18n.t(
+            "overview.previous_period",
+            lang,
+            start=i18n.format_date(before.date_from, lang),
+            end=i18n.format_date(before.date_to, lang),
+        )
+    )
+else:
+    st.caption(i18n.t("overview.no_previous", lang))
 
 
 def show(key: str) -> str:
-    value = metrics.compute(key, counts)
-    if metrics.MEASURES[key].kind == "share":
-        return i18n.format_share(value, lang)
-    return i18n.format_int(value, lang)
+    return overview.card_value(key, counts, lang)
 
-
-cards = [
-    "received_total",
-    "received_online",
-    "online_share",
-    "resolved_total",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "in_progress_total",
-]
-for row_start in range(0, len(cards), 4):
-    for column, key in zip(st.columns(4), cards[row_start : row_start + 4], strict=False):
-        column.metric(
-            i18n.t(f"measure.{key}", lang),
-            show(key),
-            help=i18n.t(f"measure_help.{key}", lang),
-            border=True,
-        )
 
 st.markdown(
     i18n.t(
