@@ -33,6 +33,7 @@ def test_every_query_runs_on_the_demo(demo_db: Path, name: str) -> None:
 EXTRA_PARAMETERS: dict[str, dict[str, object]] = {
     "index766_by_procedure": {"holidays": sorted(public_holidays(2022, 2024))},
     "overdue_dossiers_in_progress": {"order_by": "days_overdue"},
+    "dossier_flow_by_period": {"grain": "month"},
 }
 
 

@@ -32,7 +32,6 @@ def test_headline_figures_in_vietnamese(app) -> None:
     assert not at.exception
     shown = _metrics(at)
     assert shown["Tiếp nhận"] == "1.700"
-    assert shown["Trực tuyến"] == "1.669"
     assert shown["Tỷ lệ trực tuyến"] == "98,2%"
     assert shown["Đã giải quyết"] == "1.668"
     assert (shown["Trước hạn"], shown["Đúng hạn"], shown["Quá hạn"]) == ("1.479", "168", "21")

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from page_checks import HOSTILE_LINKS, assert_hostile_link_is_harmless, run_page, shown
 
 from onestop import db, demo, i18n, throughput
 from onestop.db import Store
 from onestop.filters import DossierFilter
 from onestop.report import build_form06
+from tests.page_checks import HOSTILE_LINKS, assert_hostile_link_is_harmless, run_page, shown
 
 PAGES = ["pages/overview.py", "pages/throughput.py"]
 PILOT = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))

@@ -108,3 +108,33 @@ def test_form06_rows_groups_by_agency_and_field(tmp_path: Path) -> None:
         ("Sở Tư pháp", "Hộ tịch", 2, 1, 1, 0, 1),
         ("Sở Xây dựng", "Xây dựng", 1, 1, 0, 1, 0),
     ]
+
+
+def _year_params(year: int) -> dict[str, object]:
+    from onestop.filters import DossierFilter
+
+    return DossierFilter(dt.date(year, 1, 1), dt.date(year, 12, 31)).params()
+
+
+def test_form06_counts_by_month_reconcile_with_each_month_report(demo_db: Path) -> None:
+    from onestop.filters import DossierFilter
+
+    store = db.Store(demo_db)
+    months = store.query("form06_counts_by_month", _year_params(2023))
+    assert months.height == 12
+    march = months.filter(pl.col("month") == dt.date(2023, 3, 1)).row(0, named=True)
+    expected = store.query(
+        "form06_rows", DossierFilter(dt.date(2023, 3, 1), dt.date(2023, 3, 31)).params()
+    )
+    for column in ("received_total", "resolved_total", "in_progress_total", "carried_over"):
+        assert march[column] == expected[column].sum(), column
+
+
+def test_dossier_flow_by_period_totals_match_form06(demo_db: Path) -> None:
+    store = db.Store(demo_db)
+    params = _year_params(2023)
+    flow = store.query("dossier_flow_by_period", {**params, "grain": "month"})
+    form = store.query("form06_rows", params)
+    received = form["received_online"].sum() + form["received_in_person_or_postal"].sum()
+    assert flow["received"].sum() == received
+    assert flow["resolved"].sum() == form["resolved_total"].sum()
