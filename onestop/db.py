@@ -253,6 +253,27 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame
     return frame.height
 
 
+def stage_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    """Copy a frame into a temporary table of this connection, replacing one of that name."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise ValueError(f"not a plain table name: {name}")
+    con.register("staged_frame", frame.to_arrow())
+    try:
+        # The name was checked above; identifiers cannot be bound.
+        con.execute(f"create or replace temp table {name} as select * from staged_frame")
+    finally:
+        con.unregister("staged_frame")
+
+
+def execute_file(
+    con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None
+) -> pl.DataFrame:
+    """Run queries/<name>.sql on this very connection, so its temporary tables are visible."""
+    sql = sql_text(name)
+    relation = con.sql(sql, params=_bound(sql, params or {}))
+    return relation.pl() if relation is not None else pl.DataFrame()
+
+
 def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The tables of the main schema."""
     rows = con.execute(
