@@ -57,6 +57,7 @@ CLOSED_STATUSES = (7, 8, 9, 10)
 NOT_RECEIVED_STATUSES = (1, 3)
 PAUSE_ENV_VAR = "ONESTOP_IMPORT_PAUSE_SECONDS"  # test hook: sleep mid-import, to be killed
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+PREVIEW_ROWS = 10
 
 
 class ImportFileError(db.DatabaseError):
@@ -323,6 +324,7 @@ class Prepared:
     valid: pl.DataFrame
     rejects: pl.DataFrame
     mapping: pl.DataFrame = field(default_factory=pl.DataFrame)
+    preview: pl.DataFrame = field(default_factory=pl.DataFrame)  # first rows, file's headers
 
 
 def prepare(raw: pl.DataFrame, aliases: Aliases, source: str, headers: dict[str, str]) -> Prepared:
@@ -374,6 +376,7 @@ def load_export(path: Path, aliases: Aliases) -> Prepared:
     headers = dict(zip(chosen["field"], chosen["header"], strict=True))
     prepared = prepare(raw, aliases, str(path), headers)
     prepared.mapping = mapping
+    prepared.preview = raw.head(PREVIEW_ROWS).select(headers).rename(headers)
     return prepared
 
 

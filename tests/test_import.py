@@ -545,3 +545,12 @@ def test_demo_writes_through_the_shared_atomic_helper(tmp_path: Path) -> None:
     assert "IMPORTED-1" not in codes.to_list() and codes.len() > 1_000
     time.sleep(0)  # nothing left behind beside the file
     assert list(tmp_path.glob(".t.duckdb.*")) == []
+
+
+def test_import_page_runs_and_asks_for_a_file(tmp_path: Path, monkeypatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv(db.DB_ENV_VAR, str(tmp_path / "t.duckdb"))
+    page = AppTest.from_file(str(ROOT / "pages" / "import_data.py")).run()
+    assert not page.exception
+    assert page.title[0].value == "Nhập dữ liệu"
