@@ -376,7 +376,7 @@ def load_export(path: Path, aliases: Aliases) -> Prepared:
     headers = dict(zip(chosen["field"], chosen["header"], strict=True))
     prepared = prepare(raw, aliases, str(path), headers)
     prepared.mapping = mapping
-    prepared.preview = raw.head(PREVIEW_ROWS).select(headers).rename(headers)
+    prepared.preview = raw.head(PREVIEW_ROWS).select(list(headers)).rename(headers)
     return prepared
 
 

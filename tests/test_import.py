@@ -554,3 +554,13 @@ def test_import_page_runs_and_asks_for_a_file(tmp_path: Path, monkeypatch) -> No
     page = AppTest.from_file(str(ROOT / "pages" / "import_data.py")).run()
     assert not page.exception
     assert page.title[0].value == "Nhập dữ liệu"
+
+
+def test_preview_shows_recognised_columns_only(tmp_path: Path) -> None:
+    source = write_xlsx(tmp_path / "b.xlsx", [row_b()], date_cells=True)
+    prepared = importer.load_export(source, importer.load_aliases())
+    roles = dict(zip(prepared.mapping["header"], prepared.mapping["role"], strict=True))
+    assert roles["Chủ hồ sơ"] == roles["Số CCCD"] == roles["Người tiếp nhận"] == "personal"
+    assert roles["Ngày tiếp nhận"] == "field"
+    assert "Mã hồ sơ" in prepared.preview.columns
+    assert not set(PERSONAL) & set(prepared.preview.columns)
