@@ -186,6 +186,9 @@ def replace_atomically(
                     shutil.copyfile(f"{path}.wal", f"{temporary}.wal")
             con = connect_for_writing(temporary)
             try:
+                # Long statements would otherwise draw a progress bar on stdout, which must stay
+                # clean for machine-readable output (e.g. `onestop import --format json`).
+                con.execute("set enable_progress_bar = false")
                 result = apply(con)
                 con.execute("checkpoint")
             finally:
