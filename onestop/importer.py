@@ -58,6 +58,7 @@ NOT_RECEIVED_STATUSES = (1, 3)
 PAUSE_ENV_VAR = "ONESTOP_IMPORT_PAUSE_SECONDS"  # test hook: sleep mid-import, to be killed
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 PREVIEW_ROWS = 10
+HEADER_SEARCH_ROWS = 20
 
 
 class ImportFileError(db.DatabaseError):
@@ -151,12 +152,13 @@ def _examples(name: str) -> str:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def read_headers(path: Path) -> list[str]:
-    """The header row of a CSV or XLSX export."""
+def read_headers(path: Path, aliases: Aliases) -> tuple[list[str], int]:
+    """The header row of a CSV or XLSX export, and its row number in the file."""
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        return [str(name) for name in _read_excel(path).columns]
+        table, header_row = _read_excel(path, aliases)
+        return table.columns, header_row
     first_line = _first_line(path)
-    return next(csv.reader([first_line], delimiter=_separator(first_line)), [])
+    return next(csv.reader([first_line], delimiter=_separator(first_line)), []), 1
 
 
 def _first_line(path: Path) -> str:
@@ -181,30 +183,61 @@ def _separator(line: str) -> str:
     return ";" if line.count(";") > line.count(",") else ","
 
 
-def _read_excel(path: Path) -> pl.DataFrame:
+def _read_excel(path: Path, aliases: Aliases) -> tuple[pl.DataFrame, int]:
+    """The first sheet's table under its header row, and that row's number.
+
+    Provincial workbooks often put a title and a period above the header: the header is the
+    first of the top rows that names every required column (else the first row).
+    """
     try:
         # Every cell as text: date cells become ISO text, parsed below like any other date.
-        return pl.read_excel(path, engine="calamine", read_options={"dtypes": "string"})
+        sheet = pl.read_excel(
+            path, engine="calamine", has_header=False, read_options={"dtypes": "string"}
+        )
     except Exception as error:  # calamine raises its own exception types
         raise ImportFileError(f"Cannot read {path} as an Excel workbook ({error}).") from error
+    header_index = 0
+    for index, values in enumerate(sheet.head(HEADER_SEARCH_ROWS).iter_rows()):
+        named = {aliases.columns.get(fold(str(value))) for value in values if value}
+        if set(REQUIRED) <= named:
+            header_index = index
+            break
+    headers = _unique_names(sheet.row(header_index) if sheet.height else ())
+    table = sheet.slice(header_index + 1)
+    return table.rename(dict(zip(table.columns, headers, strict=False))), header_index + 1
 
 
-def read_export(path: Path, aliases: Aliases) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The recognised columns of an export renamed to fields (all text), and the column mapping.
+def _unique_names(values: Iterable[object]) -> list[str]:
+    names: list[str] = []
+    for number, value in enumerate(values, start=1):
+        name = str(value).strip() if value is not None and str(value).strip() else f"#{number}"
+        names.append(name if name not in names else f"{name} #{number}")
+    return names
+
+
+def read_export(path: Path, aliases: Aliases) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """The recognised columns of an export renamed to fields (all text), the column mapping,
+    and the header's row number.
 
     Personal data columns are not loaded at all (CSV) or dropped right after reading (XLSX).
     """
     path = Path(path)
     if not path.is_file():
         raise ImportFileError(f"No file at {path}.")
-    mapping = column_mapping(read_headers(path), aliases)
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        table, header_row = _read_excel(path, aliases)
+        headers = table.columns
+    else:
+        headers, header_row = read_headers(path, aliases)
+    mapping = column_mapping(headers, aliases)
     fields = _fields_of(mapping, str(path))
     wanted = list(fields.values())
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        frame = _read_excel(path).select(wanted)
+        frame = table.select(wanted)
     else:
         frame = _read_csv(path, wanted)
-    return _tidy(frame.rename({header: name for name, header in fields.items()})), mapping
+    renamed = frame.rename({header: name for name, header in fields.items()})
+    return _tidy(renamed), mapping, header_row
 
 
 def _read_csv(path: Path, columns: list[str]) -> pl.DataFrame:
@@ -327,12 +360,19 @@ class Prepared:
     preview: pl.DataFrame = field(default_factory=pl.DataFrame)  # first rows, file's headers
 
 
-def prepare(raw: pl.DataFrame, aliases: Aliases, source: str, headers: dict[str, str]) -> Prepared:
+def prepare(
+    raw: pl.DataFrame,
+    aliases: Aliases,
+    source: str,
+    headers: dict[str, str],
+    header_row: int = 1,
+) -> Prepared:
     """Parse codes and dates, flag each row's first problem, split valid rows from rejects."""
+    first = header_row + 1  # rows are numbered as in a spreadsheet
     status = _code_lookup(raw["status"], aliases.status, 10)
     channel = _code_lookup(raw["channel"], aliases.channel, 3)
     parsed = raw.with_columns(
-        row=pl.int_range(2, pl.len() + 2, dtype=pl.Int64),  # spreadsheet row; header is row 1
+        row=pl.int_range(first, pl.len() + first, dtype=pl.Int64),
         status_code=_coded("status", status),
         channel_code=_coded("channel", channel),
         **{f"{name}_parsed": _parsed_date(name) for name in DATE_FIELDS},
@@ -371,10 +411,10 @@ def _reject_rows(rejected: pl.DataFrame, source: str, headers: dict[str, str]) -
 
 def load_export(path: Path, aliases: Aliases) -> Prepared:
     """Read and prepare one export file."""
-    raw, mapping = read_export(path, aliases)
+    raw, mapping, header_row = read_export(path, aliases)
     chosen = mapping.filter(pl.col("role") == "field")
     headers = dict(zip(chosen["field"], chosen["header"], strict=True))
-    prepared = prepare(raw, aliases, str(path), headers)
+    prepared = prepare(raw, aliases, str(path), headers, header_row)
     prepared.mapping = mapping
     prepared.preview = raw.head(PREVIEW_ROWS).select(list(headers)).rename(headers)
     return prepared

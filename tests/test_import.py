@@ -112,17 +112,19 @@ def write_csv(
     return path
 
 
-def write_xlsx(path: Path, rows: list[dict], date_cells: bool) -> Path:
+def write_xlsx(path: Path, rows: list[dict], date_cells: bool, titles: list[str] = ()) -> Path:
     """Family-B workbook; with date_cells, dates are real Excel dates instead of text."""
     workbook = xlsxwriter.Workbook(path)
     sheet = workbook.add_worksheet()
     stamp = workbook.add_format({"num_format": "dd/mm/yyyy hh:mm"})
     headers = list(rows[0])
-    sheet.write_row(0, 0, headers)
-    for number, row in enumerate(rows, start=1):
+    for number, title in enumerate(titles):
+        sheet.write(number, 0, title)
+    sheet.write_row(len(titles), 0, headers)
+    for number, row in enumerate(rows, start=len(titles) + 1):
         for column, name in enumerate(headers):
             value = row[name]
-            if date_cells and name.startswith("Ngày") and value:
+            if date_cells and name.startswith("Ngày") and _as_datetime(str(value)):
                 sheet.write_datetime(number, column, _as_datetime(str(value)), stamp)
             else:
                 sheet.write(number, column, value)
@@ -130,13 +132,14 @@ def write_xlsx(path: Path, rows: list[dict], date_cells: bool) -> Path:
     return path
 
 
-def _as_datetime(text: str) -> dt.datetime:
+def _as_datetime(text: str) -> dt.datetime | None:
+    """The date a text names, or None (such cells stay text, as typos do in real workbooks)."""
     for pattern in ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"):
         try:
             return dt.datetime.strptime(text, pattern)
         except ValueError:
             continue
-    raise ValueError(text)
+    return None
 
 
 def run_import(*files: Path, database: Path, rejects: Path | None = None) -> dict:
@@ -208,6 +211,21 @@ def test_xlsx_with_date_cells_or_text_dates(tmp_path: Path, date_cells: bool) ->
         dt.datetime(2023, 6, 2, 0, 0),
     ]
     assert stored["due_at"][0] == dt.datetime(2023, 6, 15, 17, 0)
+
+
+def test_xlsx_with_title_rows_and_numeric_cells(tmp_path: Path) -> None:
+    titles = ["BÁO CÁO TÌNH HÌNH TIẾP NHẬN HỒ SƠ", "Từ ngày 01/06/2023 đến ngày 30/06/2023"]
+    rows = [
+        row_b(**{"Trạng thái": 10, "Kênh nộp": 3, "Ngày trả kết quả": "05/06/2023 10:00"}),
+        row_b("SXD-2", **{"Ngày tiếp nhận": "31/04/2023"}),
+    ]
+    source = write_xlsx(tmp_path / "b.xlsx", rows, date_cells=True, titles=titles)
+    result = run_import(source, database=tmp_path / "t.duckdb")
+    assert (result["rows_read"], result["inserted"], result["rejected"]) == (2, 1, 1)
+    stored = dossiers(tmp_path / "t.duckdb").row(0, named=True)
+    assert (stored["status"], stored["channel"]) == (10, 3)
+    report = pl.read_csv(tmp_path / "b.rejects.csv", infer_schema=False)
+    assert report["row"].to_list() == ["5"]  # two titles, the header on row 3, data from row 4
 
 
 def test_reference_rows_are_reused_by_code_then_folded_name(small_db) -> None:
