@@ -582,3 +582,33 @@ def test_preview_shows_recognised_columns_only(tmp_path: Path) -> None:
     assert roles["Ngày tiếp nhận"] == "field"
     assert "Mã hồ sơ" in prepared.preview.columns
     assert not set(PERSONAL) & set(prepared.preview.columns)
+
+
+class _Upload:
+    """What st.file_uploader returns, for a file from disk (AppTest cannot upload files)."""
+
+    def __init__(self, path: Path) -> None:
+        self.name, self._data = path.name, path.read_bytes()
+
+    def getvalue(self) -> bytes:
+        return self._data
+
+
+def test_import_page_previews_checks_and_imports(tmp_path: Path, monkeypatch) -> None:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    database = tmp_path / "t.duckdb"
+    monkeypatch.setenv(db.DB_ENV_VAR, str(database))
+    source = write_csv(tmp_path / "a.csv", [row_a(), row_a("BAD", TrangThaiHoSo="99")], FAMILY_A)
+    monkeypatch.setattr(st, "file_uploader", lambda *args, **kwargs: _Upload(source))
+    page = AppTest.from_file(str(ROOT / "pages" / "import_data.py")).run()
+    assert not page.exception
+    shown = " ".join(str(frame.value) for frame in page.dataframe)
+    assert "MaHoSo" in shown and PERSONAL["ChuHoSo"] not in shown
+    assert [metric.value for metric in page.metric] == ["2", "1", "1"]
+    assert not database.exists()
+    page.button(key="import_confirm").click().run()
+    assert not page.exception
+    assert "1" in page.success[0].value
+    assert dossiers(database)["code"].to_list() == ["STP-230301-0001"]
