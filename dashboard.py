@@ -42,6 +42,13 @@ navigation = st.navigation(
         t("app.section_reports", lang): [
             st.Page("pages/report.py", title=t("report.page_title", lang), icon=":material/table:"),
         ],
+        t("app.section_data", lang): [
+            st.Page(
+                "pages/import_data.py",
+                title=t("import.page.title", lang),
+                icon=":material/upload_file:",
+            ),
+        ],
     }
 )
 navigation.run()

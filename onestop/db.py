@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import re
+import shutil
+import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import polars as pl
@@ -22,6 +26,8 @@ DEFAULT_DB_PATH = Path("data") / "onestop.duckdb"
 DB_ENV_VAR = "ONESTOP_DB"
 
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+T = TypeVar("T")
+Connection = duckdb.DuckDBPyConnection  # for type hints in modules that must not import duckdb
 
 
 class DatabaseError(Exception):
@@ -134,6 +140,67 @@ def connect_for_writing(path: str | os.PathLike[str]) -> duckdb.DuckDBPyConnecti
     return con
 
 
+@contextlib.contextmanager
+def _writer_lock(path: Path) -> Iterator[None]:
+    """One writer at a time per database file, across processes (readers never wait)."""
+    with open(path.with_name(path.name + ".lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_stale_copies(path: Path) -> None:
+    # Under the writer lock no other writer is running, so these are left by a killed one.
+    for leftover in path.parent.glob(f".{path.name}.*.tmp*"):
+        leftover.unlink(missing_ok=True)
+
+
+def replace_atomically(
+    path: str | os.PathLike[str],
+    apply: Callable[[duckdb.DuckDBPyConnection], T],
+    fresh: bool = False,
+) -> T:
+    """Apply changes to a copy of the database file, then swap the copy in with one rename.
+
+    Readers keep the file open read-only (a shared lock), so nothing may open it for writing.
+    Instead the bytes are copied (a plain read, which their lock allows), `apply` runs on the copy
+    with a writable, migrated connection, and os.replace makes the new version visible at once.
+    A writer killed at any point leaves the previous file untouched; with no file yet, `apply`
+    runs on a new, empty database, as it does with fresh=True (the old contents are discarded).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _writer_lock(path):
+        _remove_stale_copies(path)
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
+        os.close(handle)
+        os.unlink(temporary)  # DuckDB wants to create a new file itself
+        try:
+            if path.exists() and not fresh:
+                shutil.copyfile(path, temporary)
+                if Path(f"{path}.wal").exists():
+                    shutil.copyfile(f"{path}.wal", f"{temporary}.wal")
+            con = connect_for_writing(temporary)
+            try:
+                # Long statements would otherwise draw a progress bar on stdout, which must stay
+                # clean for machine-readable output (e.g. `onestop import --format json`).
+                con.execute("set enable_progress_bar = false")
+                result = apply(con)
+                con.execute("checkpoint")
+            finally:
+                con.close()
+            os.replace(temporary, path)
+            return result
+        finally:
+            for leftover in (temporary, temporary + ".wal"):
+                if os.path.exists(leftover):
+                    os.unlink(leftover)
+
+
 def schema_versions() -> list[tuple[int, Path]]:
     """The migrations under queries/schema, as (version, file), in order."""
     found = []
@@ -187,6 +254,27 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame
     finally:
         con.unregister("incoming_frame")
     return frame.height
+
+
+def stage_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    """Copy a frame into a temporary table of this connection, replacing one of that name."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise ValueError(f"not a plain table name: {name}")
+    con.register("staged_frame", frame.to_arrow())
+    try:
+        # The name was checked above; identifiers cannot be bound.
+        con.execute(f"create or replace temp table {name} as select * from staged_frame")
+    finally:
+        con.unregister("staged_frame")
+
+
+def execute_file(
+    con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None
+) -> pl.DataFrame:
+    """Run queries/<name>.sql on this very connection, so its temporary tables are visible."""
+    sql = sql_text(name)
+    relation = con.sql(sql, params=_bound(sql, params or {}))
+    return relation.pl() if relation is not None else pl.DataFrame()
 
 
 def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -11,8 +11,6 @@ Everything is drawn with numpy from one seed, so the same arguments give the sam
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -662,24 +660,13 @@ def build_demo_frames(total: int = DEFAULT_DOSSIERS, seed: int = 2023) -> dict[s
 
 
 def write_database(path: Path, tables: dict[str, pl.DataFrame]) -> None:
-    """Write tables to a new file beside `path`, then swap it in atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    os.unlink(temporary)  # DuckDB wants to create the file itself
-    try:
-        con = db.connect_for_writing(temporary)
-        try:
-            for table, frame in tables.items():
-                db.insert_frame(con, table, frame)
-            con.execute("checkpoint")
-        finally:
-            con.close()
-        os.replace(temporary, path)
-    finally:
-        for leftover in (temporary, temporary + ".wal"):
-            if os.path.exists(leftover):
-                os.unlink(leftover)
+    """Write tables to a new database that replaces `path` atomically."""
+
+    def fill(con: db.Connection) -> None:
+        for table, frame in tables.items():
+            db.insert_frame(con, table, frame)
+
+    db.replace_atomically(path, fill, fresh=True)
 
 
 def build_demo(path: Path, total: int = DEFAULT_DOSSIERS, seed: int = 2023) -> DemoSummary:

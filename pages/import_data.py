@@ -1,0 +1,72 @@
+"""Nhập dữ liệu / Import: upload an export, preview its columns and rows, check, then confirm."""
+
+import tempfile
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from onestop import db, i18n, importer, ui
+
+lang = ui.language()
+st.title(i18n.t("import.page.title", lang))
+st.caption(i18n.t("import.page.intro", lang))
+
+upload = st.file_uploader(
+    i18n.t("import.page.upload", lang), type=["csv", "xlsx"], key="import_upload"
+)
+if upload is None:
+    st.stop()
+
+source = Path(upload.name)
+with tempfile.TemporaryDirectory(prefix="onestop-upload-") as folder:
+    saved = Path(folder) / source.name
+    saved.write_bytes(upload.getvalue())
+    try:
+        prepared = importer.load_export(saved, importer.load_aliases())
+    except db.DatabaseError as error:
+        st.error(str(error).replace(str(saved), source.name))
+        st.stop()
+prepared.source = source.name
+prepared.rejects = prepared.rejects.with_columns(file=pl.lit(source.name))
+
+st.subheader(i18n.t("import.page.mapping", lang))
+roles = {
+    role: i18n.t(f"import.page.role_{role}", lang) for role in ("field", "personal", "ignored")
+}
+st.dataframe(
+    prepared.mapping.with_columns(pl.col("role").replace_strict(roles)).rename(
+        {name: i18n.t(f"import.page.{name}", lang) for name in ("header", "field", "role")}
+    ),
+    hide_index=True,
+)
+st.subheader(i18n.t("import.page.preview", lang))
+st.dataframe(prepared.preview, hide_index=True)
+
+st.subheader(i18n.t("import.page.validation", lang))
+read, valid, rejected = st.columns(3)
+read.metric(i18n.t("import.page.rows_read", lang), i18n.format_int(prepared.rows_read, lang))
+valid.metric(i18n.t("import.page.rows_valid", lang), i18n.format_int(prepared.valid.height, lang))
+rejected.metric(
+    i18n.t("import.page.rows_rejected", lang), i18n.format_int(prepared.rejects.height, lang)
+)
+if prepared.rejects.height:
+    st.caption(i18n.t("import.page.rejects", lang))
+    shown = prepared.rejects.drop(
+        "file", "reason_code", "reason_en" if lang == "vi" else "reason_vi"
+    )
+    st.dataframe(shown, hide_index=True)
+    ui.downloads(prepared.rejects, f"{source.stem}.rejects", lang)
+
+if st.button(i18n.t("import.page.confirm", lang), type="primary", key="import_confirm"):
+    summary = importer.apply_exports(db.resolve_db_path(), [prepared])[0]
+    st.success(
+        i18n.t(
+            "import.page.done",
+            lang,
+            **{
+                key: i18n.format_int(getattr(summary, key), lang)
+                for key in ("inserted", "updated", "unchanged", "rejected")
+            },
+        )
+    )

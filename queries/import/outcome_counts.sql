@@ -1,0 +1,6 @@
+-- One row per outcome of the last classification (inserted, updated, unchanged) with its count.
+select
+    outcome,
+    count(*) as dossiers,
+from classified_dossiers
+group by outcome
