@@ -7,8 +7,6 @@ titles and chart specs. Working days come from onestop.calendar, computed here i
 from __future__ import annotations
 
 import datetime as dt
-import time
-from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -16,8 +14,6 @@ import polars as pl
 from onestop import i18n
 from onestop.calendar import working_days
 from onestop.charts import ChartSpec
-from onestop.db import Store
-from onestop.filters import DossierFilter
 
 FIRST_HOUR, LAST_HOUR = 7, 17  # counters open 7:30–17:00; the 17 h column catches late closes
 WORKDAYS = (1, 2, 3, 4, 5)  # ISO weekdays always shown; a weekend day only when it has data
@@ -220,23 +216,6 @@ def per_working_day_chart(rates: pl.DataFrame, lang: str) -> ChartSpec:
         x_period="month",
         height=500,
     )
-
-
-def bench_agency_load(path: str | Path, dossier_filter: DossierFilter) -> dict[str, float]:
-    """Seconds to run each agency-load query once on a database (cold cursor, no cache)."""
-    store = Store(Path(path))
-    timings = {}
-    for name in (
-        "receptions_by_agency",
-        "receptions_by_staffer",
-        "receptions_by_weekday_hour",
-        "receptions_by_staffer_month",
-    ):
-        start = time.perf_counter()
-        store.query(name, dossier_filter.params())
-        timings[name] = time.perf_counter() - start
-    store.close()
-    return timings
 
 
 def staffer_table(staffers: pl.DataFrame, lang: str) -> pl.DataFrame:

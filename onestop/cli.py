@@ -115,9 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _more_commands() -> list:
-    from onestop import importer, staffing
+    from onestop import bench, importer, staffing
 
-    return [staffing.add_command, importer.add_command]
+    return [staffing.add_command, importer.add_command, bench.add_command]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

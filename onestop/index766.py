@@ -16,20 +16,16 @@ from the decision's thresholds. Sources and assumptions (also in the page's tool
 
 from __future__ import annotations
 
-import datetime as dt
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from onestop import i18n, metrics
 from onestop.calendar import public_holidays
-from onestop.db import Store
 from onestop.filters import DossierFilter
-from onestop.report import FORM06_COUNTS, build_form06
+from onestop.report import FORM06_COUNTS
 
 # Counts the 766 indicators need beyond Biểu 06, from queries/index766_by_procedure.sql.
 EXTRA_COUNTS = ("received_in_period", "received_digitised", "resolved_timed", "working_days_total")
@@ -232,24 +228,3 @@ def procedure_display(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
             ],
         }
     )
-
-
-def bench_index766(path: str | Path, dossier_filter: DossierFilter | None = None) -> dict:
-    """Seconds to build Biểu 06, the 766 query and the Excel file for a filter (default 2023)."""
-    from onestop.form06_xlsx import form06_to_xlsx
-
-    chosen = dossier_filter or DossierFilter(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
-    store = Store(Path(path))
-    timings: dict[str, float] = {}
-    start = time.perf_counter()
-    form = build_form06(store, chosen)
-    timings["form06_seconds"] = time.perf_counter() - start
-    start = time.perf_counter()
-    procedures = store.query("index766_by_procedure", query_params(chosen))
-    timings["index766_query_seconds"] = time.perf_counter() - start
-    start = time.perf_counter()
-    form06_to_xlsx(form)
-    timings["xlsx_seconds"] = time.perf_counter() - start
-    timings["procedure_rows"] = procedures.height
-    store.close()
-    return timings

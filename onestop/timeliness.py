@@ -6,16 +6,12 @@ tidy frames, finding-stating titles and chart specs. The counting rules stay in 
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
 from typing import Literal
 
 import polars as pl
 
 from onestop import charts, i18n
 from onestop.charts import ChartSpec
-from onestop.db import Store
-from onestop.filters import DossierFilter
 
 # The three classes of a resolved dossier (Biểu 06 columns 8, 9, 10), in reading order.
 RESOLVED_CLASSES = ("resolved_early", "resolved_on_time", "resolved_late")
@@ -168,20 +164,3 @@ def overdue_order(choice: str) -> str:
 def overdue_labels(lang: str) -> dict[str, str]:
     """Column headings of the overdue list."""
     return {name: i18n.t(f"timeliness.overdue_{name}", lang) for name in OVERDUE_COLUMNS}
-
-
-def bench_timeliness(path: str | Path, dossier_filter: DossierFilter) -> dict[str, float]:
-    """Seconds to run each timeliness query once on a database (cold cursor, no cache)."""
-    store = Store(Path(path))
-    params = {**dossier_filter.params(), "order_by": OVERDUE_ORDERS[0]}
-    timings = {}
-    for name in (
-        "resolved_timeliness_by_procedure_month",
-        "resolved_days_late",
-        "overdue_dossiers_in_progress",
-    ):
-        start = time.perf_counter()
-        store.query(name, params)
-        timings[name] = time.perf_counter() - start
-    store.close()
-    return timings

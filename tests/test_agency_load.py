@@ -169,10 +169,3 @@ def test_receptions_reconcile_with_biểu_06(demo_db: Path, dossier_filter: Doss
         "receptions_by_staffer_month",
     ):
         assert store.query(name, dossier_filter.params())["dossiers"].sum() == received
-
-
-def test_bench_reports_each_query(demo_db: Path) -> None:
-    timings = agency_load.bench_agency_load(
-        demo_db, DossierFilter(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
-    )
-    assert len(timings) == 4 and all(seconds > 0 for seconds in timings.values())

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from onestop import db, i18n
-from onestop.calendar import public_holidays
+from onestop import bench, db, i18n
 from onestop.filters import DossierFilter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,20 +20,10 @@ PAGES = sorted((ROOT / "pages").glob("*.py"))
 def test_every_query_runs_on_the_demo(demo_db: Path, name: str) -> None:
     import datetime as dt
 
-    params = DossierFilter(dt.date(2023, 1, 1), dt.date(2023, 12, 31)).params()
-    sql = db.sql_text(name)
-    defaults = EXTRA_PARAMETERS.get(name, {})
-    missing = db.parameters_of(sql) - params.keys() - defaults.keys()
-    assert not missing, f"add test values for {sorted(missing)} to EXTRA_PARAMETERS"
-    db.Store(demo_db).query(name, {**params, **defaults})
-
-
-# Values for parameters that are not part of DossierFilter, per query.
-EXTRA_PARAMETERS: dict[str, dict[str, object]] = {
-    "index766_by_procedure": {"holidays": sorted(public_holidays(2022, 2024))},
-    "overdue_dossiers_in_progress": {"order_by": "days_overdue"},
-    "dossier_flow_by_period": {"grain": "month"},
-}
+    params = bench.query_params(name, DossierFilter(dt.date(2023, 1, 1), dt.date(2023, 12, 31)))
+    missing = db.parameters_of(db.sql_text(name)) - params.keys()
+    assert not missing, f"add values for {sorted(missing)} to bench.QUERY_EXTRA_PARAMETERS"
+    db.Store(demo_db).query(name, params)
 
 
 @pytest.mark.parametrize("name", db.query_names())
@@ -83,3 +72,14 @@ def test_only_db_module_imports_duckdb() -> None:
         if path.name != "db.py" and re.search(r"^\s*(import|from) duckdb", path.read_text(), re.M)
     ]
     assert offenders == []
+
+
+def test_bench_times_every_query_and_maps_pages(demo_db: Path) -> None:
+    import datetime as dt
+
+    timings = bench.time_queries(demo_db, DossierFilter(dt.date(2022, 1, 1), dt.date(2023, 12, 31)))
+    assert set(timings) == set(db.query_names())
+    pages = bench.queries_by_page()
+    assert {page.stem for page in PAGES} == set(pages)
+    assert "form06_rows" in pages["report"]
+    assert "overdue_dossiers_in_progress" in pages["timeliness"]

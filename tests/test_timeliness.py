@@ -247,15 +247,3 @@ def test_per_agency_totals_equal_biểu_06(demo_store: Store, dossier_filter: Do
     assert overdue.height == form.total["in_progress_overdue"]
     days = demo_store.query("resolved_days_late", params)
     assert days["dossiers"].sum() == form.total["resolved_total"]
-
-
-def test_bench_reports_each_query(demo_db: Path) -> None:
-    timings = timeliness.bench_timeliness(
-        demo_db, DossierFilter(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
-    )
-    assert set(timings) == {
-        "resolved_timeliness_by_procedure_month",
-        "resolved_days_late",
-        "overdue_dossiers_in_progress",
-    }
-    assert all(seconds > 0 for seconds in timings.values())
