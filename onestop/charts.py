@@ -11,6 +11,10 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Literal
 
+# Plotly imports pandas lazily inside its validators; two sessions drawing their first chart at
+# once then race on a half-imported module ("partially initialized module 'pandas'"). Importing
+# it here, before any session thread draws, removes the race.
+import pandas  # noqa: F401
 import plotly.graph_objects as go
 import polars as pl
 

@@ -6,7 +6,9 @@ Pages call these instead of touching Streamlit state or the database themselves.
 from __future__ import annotations
 
 import io
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -36,14 +38,23 @@ def _route_through_dashboard() -> None:
     """Make a deep link's first run go through dashboard.py's st.navigation.
 
     Streamlit treats a `pages/` folder as a legacy multipage app until st.navigation has run
-    once in the process, so a link such as /timeliness opened first on a fresh server would run
-    the page bare (no language switch, wrong menu). Leaving that mode and rerunning routes it.
+    once in the process, so a link such as /timeliness opened first on a fresh server runs the
+    page bare (no language switch, a menu of file names). A page run without dashboard.py on the
+    call stack is such a run: leaving that mode and rerunning routes it through the dashboard.
     """
     from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    ctx = get_script_run_ctx()
+    if ctx is None or Path(ctx.pages_manager.main_script_path).name != "dashboard.py":
+        return  # a page run on its own, as AppTest does
+    frame = sys._getframe()
+    while frame is not None:
+        if Path(frame.f_code.co_filename).name == "dashboard.py":
+            return
+        frame = frame.f_back
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 
 def language() -> str:
@@ -447,3 +458,43 @@ def require_login(lang: str) -> None:
     st.info(i18n.t("auth.needed", lang))
     st.button(i18n.t("auth.sign_in", lang), key="sign_in", on_click=st.login, type="primary")
     st.stop()
+
+
+def show_table(
+    frame: pl.DataFrame,
+    key: str,
+    lang: str,
+    labels: Mapping[str, str],
+    shares: tuple[str, ...] = (),
+    decimals: Mapping[str, int] | None = None,
+) -> None:
+    """A sortable table with numbers written the language's way (1.700; 98,2%) and downloads.
+
+    The numbers stay numbers underneath, so clicking a header sorts by value, not by text.
+    """
+    decimals = decimals or {}
+
+    def formatter(name: str, dtype: pl.DataType):
+        if name in shares:
+            return lambda value: i18n.format_share(value, lang)
+        if name in decimals:
+            return lambda value: i18n.format_decimal(value, lang, decimals[name])
+        if dtype.is_integer():
+            return lambda value: i18n.format_int(value, lang)
+        if dtype.is_float():
+            return lambda value: i18n.format_decimal(value, lang, 2)
+        return None
+
+    formats = {
+        name: fmt
+        for name, dtype in frame.schema.items()
+        if (fmt := formatter(name, dtype)) is not None
+    }
+    styled = frame.to_pandas().style.format(formats, na_rep="—")
+    st.dataframe(
+        styled,
+        key=key,
+        hide_index=True,
+        column_config={name: labels.get(name, name) for name in frame.columns},
+    )
+    downloads(frame, key, lang)

@@ -17,42 +17,29 @@ if agencies.is_empty():
     st.stop()
 
 
-def columns(names: list[str]) -> dict:
-    """Translated headings; counts as whole numbers, shares as percentages."""
-    config = {}
-    for name in names:
-        label = i18n.t(f"agency_load.col_{name}", lang)
-        if name == "share":
-            config[name] = st.column_config.NumberColumn(label, format="percent")
-        elif name in ("dossiers", "procedures", "fields", "agencies"):
-            # "localized" follows the browser's locale, not the page's language: in Vietnamese
-            # plain digits are better than 1,700 on an English browser.
-            plain = "%d" if lang == "vi" else "localized"
-            config[name] = st.column_config.NumberColumn(label, format=plain)
-        else:
-            config[name] = st.column_config.TextColumn(label)
-    return config
+def labels(names: list[str]) -> dict[str, str]:
+    """Translated column headings."""
+    return {name: i18n.t(f"agency_load.col_{name}", lang) for name in names}
 
 
 shares = agency_load.agency_shares(agencies)
 ui.show_chart(agency_load.agency_chart(shares, lang), "agency_dossiers", lang)
-st.dataframe(
+ui.show_table(
     shares,
-    key="agency_load_agencies",
-    hide_index=True,
-    column_config=columns(["agency", "agency_code", "dossiers", "share", "procedures", "fields"]),
+    "agency_load_agencies",
+    lang,
+    labels(["agency", "agency_code", "dossiers", "share", "procedures", "fields"]),
+    shares=("share",),
 )
 
 st.subheader(i18n.t("agency_load.breadth_heading", lang))
 staffers = agency_load.staffer_table(ui.query("receptions_by_staffer", params), lang)
 ui.show_chart(agency_load.staffer_breadth_chart(staffers, lang), "staffer_breadth", lang)
-st.dataframe(
+ui.show_table(
     staffers,
-    key="agency_load_staffers",
-    hide_index=True,
-    column_config=columns(
-        ["staffer", "organisation", "dossiers", "agencies", "procedures", "fields"]
-    ),
+    "agency_load_staffers",
+    lang,
+    labels(["staffer", "organisation", "dossiers", "agencies", "procedures", "fields"]),
 )
 
 st.subheader(i18n.t("agency_load.heatmap_heading", lang))

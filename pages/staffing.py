@@ -28,13 +28,18 @@ def _answer(signature: tuple, question: staffing.Question, lang: str) -> dict:
 signature = store.signature()
 with st.sidebar.expander(i18n.t("staffing.what_ifs", lang), expanded=True):
     staff = st.multiselect(
-        i18n.t("staffing.staff_levels", lang), [1, 2, 3, 4], default=[1, 2, 3, 4], key="staff"
+        i18n.t("staffing.staff_levels", lang),
+        [1, 2, 3, 4],
+        default=[1, 2, 3, 4],
+        placeholder=i18n.t("staffing.staff_levels_placeholder", lang),
+        key="staff",
     )
     outside = agencies.filter(~pl.col("agency_id").is_in(list(chosen.agency_ids)))
     added = st.multiselect(
         i18n.t("staffing.add_agencies", lang),
         outside["agency_id"].to_list(),
         format_func=dict(zip(outside["agency_id"], outside["name"], strict=True)).get,
+        placeholder=i18n.t("staffing.add_agencies_placeholder", lang),
         key="add_agencies",
     )
     growth = st.slider(i18n.t("staffing.growth", lang), -50, 200, 0, step=5, key="growth")
@@ -89,22 +94,27 @@ st.caption(
 )
 
 wait_chart, busy_chart = staffing.staffing_charts(result["scenarios"], question.target, lang)
-left, right = st.columns(2)
-with left:
-    ui.show_chart(wait_chart, "staffing_wait", lang)
-with right:
-    ui.show_chart(busy_chart, "staffing_utilisation", lang)
+ui.show_chart(wait_chart, "staffing_wait", lang)
+ui.show_chart(busy_chart, "staffing_utilisation", lang)
 
 st.subheader(i18n.t("staffing.scenarios", lang))
 for scenario in result["scenarios"]:
     st.markdown(f"- {scenario['sentence']}")
-table = staffing.scenario_frame(result["scenarios"])
-st.dataframe(
+table = staffing.scenario_frame(result["scenarios"]).with_columns(
+    model=pl.col("model").replace_strict(
+        {
+            model: i18n.t(f"staffing.model_{model.replace('-', '_')}", lang)
+            for model in ("simulation", "erlang-c")
+        }
+    )
+)
+ui.show_table(
     table,
-    hide_index=True,
-    column_config={
-        name: i18n.t(f"staffing.column_{name.replace('-', '_')}", lang) for name in table.columns
-    },
+    "staffing_scenarios",
+    lang,
+    labels={name: i18n.t(f"staffing.column_{name}", lang) for name in table.columns},
+    shares=("utilisation", "p_wait", "p_wait_over_15"),
+    decimals={"mean_wait_min": 1, "p95_wait_min": 1},
 )
 
 st.subheader(i18n.t("staffing.breadth", lang))

@@ -120,7 +120,8 @@ def _assert_no_error(page, where: str) -> None:
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_every_page_renders_without_error(server: str, browser, lang: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    # Streamlit scrolls inside its own container, so a tall window is what captures a whole page.
+    page = browser.new_page(viewport={"width": 1400, "height": 3200})
     for slug in page_slugs():
         page.goto(f"{server}/{slug}?lang={lang}")
         _settle(page)
