@@ -194,6 +194,9 @@ def replace_atomically(
             finally:
                 con.close()
             os.replace(temporary, path)
+            # A WAL left by a writer that crashed belongs to the old file, whose contents the
+            # copy already replayed and checkpointed; beside the new file it would not open.
+            Path(f"{path}.wal").unlink(missing_ok=True)
             return result
         finally:
             for leftover in (temporary, temporary + ".wal"):

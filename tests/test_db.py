@@ -93,3 +93,26 @@ def test_copy_of_database_is_usable(tmp_path: Path) -> None:
     path = build_small_db(tmp_path / "s.duckdb", [dossier("A-1")])
     shutil.copy(path, tmp_path / "copy.duckdb")
     assert db.Store(tmp_path / "copy.duckdb").query("data_status")["dossiers"][0] == 1
+
+
+def test_swap_after_a_crashed_writer_leaves_an_openable_file(tmp_path: Path) -> None:
+    """A writer killed before its checkpoint leaves a WAL; the next swap must not strand it."""
+    import subprocess
+    import sys
+
+    path = build_small_db(tmp_path / "crashed.duckdb", [dossier("A-1")])
+    crash = (
+        "import duckdb, os, sys\n"
+        "con = duckdb.connect(sys.argv[1])\n"
+        "con.execute('set wal_autocheckpoint = \\'1TB\\'')\n"
+        "con.execute(\"update dossiers set status = 9 where code = 'A-1'\")\n"
+        "os._exit(0)\n"
+    )
+    subprocess.run([sys.executable, "-c", crash, str(path)], check=True)
+    assert Path(f"{path}.wal").exists()
+    db.replace_atomically(path, lambda con: None)
+    assert not Path(f"{path}.wal").exists()
+    assert db.Store(path).query("data_status")["dossiers"][0] == 1
+    con = db.connect_read_only(path)
+    assert con.execute("select status from dossiers").fetchone()[0] == 9
+    con.close()

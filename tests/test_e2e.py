@@ -149,3 +149,22 @@ def test_switching_language_changes_the_page(server: str, browser) -> None:
     assert "lang=en" in page.url
     page.screenshot(path=str(SCREENSHOTS / "overview-switched-en.png"), full_page=True)
     page.close()
+
+
+def test_changing_a_filter_updates_the_page_and_the_link(server: str, browser) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.goto(f"{server}/timeliness")
+    _settle(page)
+    page.get_by_text("Trực tiếp", exact=True).first.click()
+    _settle(page)
+    _assert_no_error(page, "timeliness after choosing the in-person channel")
+    assert "channel=in_person" in page.url
+    page.screenshot(path=str(SCREENSHOTS / "timeliness-in-person-vi.png"), full_page=True)
+    # The copied link opens the same view in a fresh tab.
+    shared = browser.new_page(viewport={"width": 1400, "height": 1600})
+    shared.goto(page.url)
+    _settle(shared)
+    _assert_no_error(shared, "shared link")
+    assert "channel=in_person" in shared.url
+    shared.close()
+    page.close()
