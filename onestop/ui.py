@@ -123,6 +123,10 @@ def page_header(title_key: str, lang: str) -> bool:
     except DatabaseError:
         st.warning(i18n.t("app.no_database", lang))
         return False
+    if status["received_dossiers"][0] == 0:
+        # A new store, or an import whose every row was rejected: nothing to count yet.
+        st.info(i18n.t("app.no_dossiers", lang))
+        return False
     if status["demo_dossiers"][0] > 0:
         st.badge(
             i18n.t("app.demo_badge", lang),

@@ -56,3 +56,28 @@ def test_missing_database_gives_a_message(tmp_path: Path, monkeypatch: pytest.Mo
     at = AppTest.from_file(page_path("overview.py"), default_timeout=60).run()
     assert not at.exception
     assert "onestop demo" in at.warning[0].value
+
+
+ANALYSIS_PAGES = [
+    "overview.py",
+    "throughput.py",
+    "timeliness.py",
+    "agency_load.py",
+    "staffing.py",
+    "report.py",
+]
+
+
+@pytest.mark.parametrize("page", ANALYSIS_PAGES)
+def test_empty_database_gives_a_message_on_every_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: str
+) -> None:
+    """A new store, or one whose every imported row was rejected, has nothing to count."""
+    from onestop import db
+
+    empty = tmp_path / "empty.duckdb"
+    db.connect_for_writing(empty).close()
+    monkeypatch.setenv("ONESTOP_DB", str(empty))
+    at = AppTest.from_file(page_path(page), default_timeout=60).run()
+    assert not at.exception
+    assert "chưa có hồ sơ" in at.info[0].value
