@@ -113,7 +113,8 @@ def arrival_profile(
     """Citizens per working day by purpose, weekday and hour (purposes in PURPOSES order).
 
     Tickets issued in an hour when the counter is closed (just before opening, over lunch) are
-    moved to the nearest open hour of that weekday, since those citizens queue for it.
+    moved to the next open hour of that weekday, since those citizens queue for it; tickets after
+    the last open hour go to that hour.
     """
     profile = np.zeros((len(PURPOSES), 7, 24))
     for purpose, weekday, hour, arrivals in counts.select(
@@ -128,8 +129,9 @@ def arrival_profile(
             continue
         for hour in range(24):
             if hour not in open_hours:
-                nearest = open_hours[np.argmin(np.abs(open_hours - hour))]
-                profile[:, weekday, nearest] += profile[:, weekday, hour]
+                later = open_hours[open_hours > hour]
+                queued_for = later[0] if later.size else open_hours[-1]
+                profile[:, weekday, queued_for] += profile[:, weekday, hour]
                 profile[:, weekday, hour] = 0.0
     return profile
 

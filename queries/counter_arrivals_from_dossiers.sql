@@ -2,10 +2,19 @@
 -- the data has no queue tickets: in-person receptions and result returns, for the chosen filter.
 with
 
-classified as (
+received_in_period as (
     select *
     from classified_dossiers(
         $date_from, $date_to, $agency_ids, $channels, $field_ids, $procedure_ids, $receiver
+    )
+),
+
+-- A result is collected in the period whenever the dossier was received, so every received
+-- dossier up to the period's end is looked at, not only those Biểu 06 counts for the period.
+received_until_period_end as (
+    select *
+    from classified_dossiers(
+        date '0001-01-01', $date_to, $agency_ids, $channels, $field_ids, $procedure_ids, $receiver
     )
 ),
 
@@ -13,15 +22,15 @@ submissions as (
     select
         'submission' as purpose,
         received_at as arrived_at
-    from classified
-    where is_received_in_period and channel = 1
+    from received_in_period
+    where is_received_in_period and channel = 1  -- postal (3) dossiers never come to the counter
 ),
 
 pickups as (
     select
         'pickup' as purpose,
         returned_at as arrived_at
-    from classified
+    from received_until_period_end
     where returned_at::date between $date_from and $date_to
 ),
 

@@ -399,3 +399,40 @@ def test_staffing_page_answers_for_the_demo_pilot(demo_db, monkeypatch):
     page.run()
     assert not page.exception
     assert any("At least" in w.value for w in page.warning)
+
+
+def test_results_collected_in_the_period_count_whenever_the_dossier_ended(small_db):
+    """Processed on 18/01, collected on 06/02: a February pickup, though Biểu 06 skips it."""
+    path = small_db(
+        [
+            dossier(
+                "OLD",
+                received_at=dt.datetime(2023, 1, 10, 9),
+                due_at=dt.datetime(2023, 1, 20, 17),
+                ended_at=dt.datetime(2023, 1, 18, 10),
+                returned_at=dt.datetime(2023, 2, 6, 14, 20),
+            )
+        ]
+    )
+    february = DossierFilter(dt.date(2023, 2, 1), dt.date(2023, 2, 28)).params()
+    visits = Store(path).query("counter_arrivals_from_dossiers", february)
+    assert visits.select("purpose", "weekday", "hour", "arrivals").rows() == [("pickup", 0, 14, 1)]
+
+
+def test_tickets_in_closed_hours_queue_for_the_next_opening():
+    from onestop.staffing import PURPOSES, arrival_profile
+
+    counts = pl.DataFrame(
+        {
+            "purpose": [PURPOSES[0]] * 3,
+            "weekday": [0, 0, 0],
+            "hour": [6, 12, 18],
+            "arrivals": [2.0, 10.0, 4.0],
+        }
+    )
+    days = np.array([1.0, 1, 1, 1, 1, 0, 0])
+    profile = arrival_profile(counts, days)[0, 0]
+    assert profile[7] == 2.0  # before opening → first morning hour
+    assert profile[13] == 10.0  # lunch → the afternoon opening, not back into the morning
+    assert profile[16] == 4.0  # after closing → the last open hour
+    assert profile.sum() == 16.0
