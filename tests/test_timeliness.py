@@ -10,7 +10,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from onestop import charts, db, report, timeliness
-from onestop.db import Store
+from onestop.db import Store, run_sql
 from onestop.filters import DossierFilter
 from tests.conftest import AGENCIES, DOSSIER_SCHEMA, FIELDS, STAFF, dossier
 
@@ -114,15 +114,14 @@ def test_resolved_timeliness_counts_each_class_per_procedure_and_month(store: St
 def test_days_late_histogram_signs_early_negative(store: Store) -> None:
     expected = pl.DataFrame(
         {
-            "days_late": [-7, -5, 0, 5, 13],
+            "days_late": [-5, 0, 5, 13],  # A5, withdrawn, has no delay to show
             "timeliness": [
-                "resolved_on_time",
                 "resolved_early",
                 "resolved_on_time",
                 "resolved_late",
                 "resolved_late",
             ],
-            "dossiers": [1, 1, 1, 1, 1],
+            "dossiers": [1, 1, 1, 1],
         }
     )
     assert_frame_equal(run(store, "resolved_days_late"), expected)
@@ -246,4 +245,11 @@ def test_per_agency_totals_equal_biểu_06(demo_store: Store, dossier_filter: Do
     overdue = demo_store.query("overdue_dossiers_in_progress", params)
     assert overdue.height == form.total["in_progress_overdue"]
     days = demo_store.query("resolved_days_late", params)
-    assert days["dossiers"].sum() == form.total["resolved_total"]
+    withdrawn_or_stopped = run_sql(
+        demo_store.connection(),
+        "select count(*) as n from classified_dossiers($date_from, $date_to, $agency_ids, "
+        "$channels, $field_ids, $procedure_ids, $receiver) where is_resolved and status in (7, 8)",
+        params,
+    )["n"][0]
+    assert withdrawn_or_stopped > 0
+    assert days["dossiers"].sum() == form.total["resolved_total"] - withdrawn_or_stopped

@@ -57,7 +57,10 @@ final as (
             as is_in_progress_overdue,
         not is_resolved and not (status <> 5 and coalesce(due_on < date_to, false))
             as is_in_progress_within_deadline,
-        case when is_resolved then date_diff('day', due_on, ended_on) end as days_late
+        -- Only for dossiers processed to the end: a withdrawal's date says nothing about delay.
+        case
+            when is_resolved and status in (9, 10) then date_diff('day', due_on, ended_on)
+        end as days_late
     from counted
 )
 
