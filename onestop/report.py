@@ -10,6 +10,7 @@ from typing import Any
 
 import polars as pl
 
+from onestop import i18n
 from onestop.db import Store
 from onestop.filters import DossierFilter
 
@@ -67,15 +68,24 @@ class Form06:
             .sort("agency")
         )
 
-    def identity_failures(self) -> list[str]:
+    def identity_failures(self, lang: str = "en") -> list[str]:
         """Every identity that does not hold, per row and in the total; empty when all hold."""
         failures = []
-        for row in [*self.rows.iter_rows(named=True), {"agency": "Σ", "field": "", **self.total}]:
+        total_row = {"agency": i18n.t("report.total_label", lang), "field": "", **self.total}
+        for row in [*self.rows.iter_rows(named=True), total_row]:
             for total, parts in FORM06_IDENTITIES:
-                if row[total] != sum(row[part] for part in parts):
+                expected = sum(row[part] for part in parts)
+                if row[total] != expected:
                     failures.append(
-                        f"{row['agency']} / {row['field']}: col {FORM06_COUNTS[total]} = "
-                        f"{row[total]} ≠ " + " + ".join(f"col {FORM06_COUNTS[p]}" for p in parts)
+                        i18n.t(
+                            "report.identity_failure",
+                            lang,
+                            where=" / ".join(filter(None, (row["agency"], row["field"]))),
+                            column=FORM06_COUNTS[total],
+                            value=row[total],
+                            parts=" + ".join(str(FORM06_COUNTS[part]) for part in parts),
+                            expected=expected,
+                        )
                     )
         return failures
 

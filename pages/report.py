@@ -22,7 +22,7 @@ if form.rows.height == 0:
     st.stop()
 st.html(form06_table_html(form, lang))
 
-failures = form.identity_failures()
+failures = form.identity_failures(lang)
 if failures:
     listed = "\n".join(f"- {failure}" for failure in failures)
     st.error(f"{i18n.t('report.identities_fail', lang, count=len(failures))}\n\n{listed}")

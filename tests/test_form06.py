@@ -66,7 +66,9 @@ def test_identity_failures_are_reported_per_row_and_in_total(form):
     failures = broken.identity_failures()
     # Col 7 = 8 + 9 + 10 fails on each of the three rows and in the total.
     assert len(failures) == 4
-    assert all("col 7" in failure for failure in failures)
+    assert all("col 7 = " in failure for failure in failures)
+    assert failures[-1].startswith("Total: col 7 = ")
+    assert broken.identity_failures("vi")[-1].startswith("Tổng cộng: cột 7 = ")
 
 
 def test_display_rows_put_each_agency_before_its_fields_and_the_total_last(form):
