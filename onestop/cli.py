@@ -50,6 +50,14 @@ def resolve_agencies(store: Store, names_or_codes: Sequence[str], pilot: bool) -
 
 def cmd_demo(args: argparse.Namespace) -> int:
     path = db.resolve_db_path(args.db)
+    if path.is_file() and not args.force:
+        status = Store(path).query("data_status").row(0, named=True)
+        real = status["dossiers"] - status["demo_dossiers"]
+        if real:
+            raise UsageError(
+                f"{path} holds {real:,} imported dossiers; the demo would replace them "
+                "(use another --db, or --force to replace them anyway)."
+            )
     summary = demo.build_demo(path, total=args.dossiers, seed=args.seed)
     size_mb = path.stat().st_size / 1e6
     print(
@@ -91,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo_parser.add_argument("--db", help=db_help)
     demo_parser.add_argument("--dossiers", type=int, default=demo.DEFAULT_DOSSIERS)
     demo_parser.add_argument("--seed", type=int, default=2023)
+    demo_parser.add_argument(
+        "--force", action="store_true", help="replace a database that holds imported dossiers"
+    )
     demo_parser.set_defaults(run=cmd_demo)
 
     report_parser = commands.add_parser("report", help="Biểu 06 for a period")

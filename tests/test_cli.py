@@ -104,3 +104,15 @@ def test_db_comes_from_the_environment(demo_db: Path) -> None:
         check=True,
     )
     assert json.loads(result.stdout)["total"]["received_total"] == 1700
+
+
+def test_demo_refuses_to_replace_imported_data(tmp_path: Path, capsys) -> None:
+    from tests.conftest import build_small_db, dossier
+
+    path = build_small_db(tmp_path / "real.duckdb", [dossier("REAL-1")])
+    code, _, err = run(capsys, "demo", "--db", str(path), "--dossiers", "4000")
+    assert code == 2 and "1 imported dossiers" in err
+    assert Store(path).query("data_status")["dossiers"][0] == 1
+    code, out, _ = run(capsys, "demo", "--db", str(path), "--dossiers", "4000", "--force")
+    assert code == 0 and "Demo database written" in out
+    assert Store(path).query("data_status")["demo_dossiers"][0] == 4000
