@@ -78,6 +78,9 @@ def to_plotly(spec: ChartSpec, lang: str = i18n.DEFAULT_LANGUAGE) -> go.Figure:
         # Hovers need the format too: Plotly's default shows English month names.
         _add_series(figure, spec, _date_format(spec, lang) if is_date_axis else None)
     value_axis = {"title": spec.y_label, "tickformat": _tick_format(spec.value_format)}
+    if spec.value_format == "count" and _largest_value(spec) < 10:
+        # Plotly would put ticks at 0.5 steps and print them rounded: 0, 1, 1, 2, 2.
+        value_axis["dtick"] = 1
     category_axis = _category_axis(spec, lang)
     # Plotly never wraps titles; a finding stated in a long sentence would be cut off.
     title_lines = textwrap.wrap(spec.title, TITLE_WIDTH) or [""]
@@ -102,6 +105,15 @@ def to_plotly(spec: ChartSpec, lang: str = i18n.DEFAULT_LANGUAGE) -> go.Figure:
     if spec.kind != "heatmap" and spec.horizontal:
         figure.update_yaxes(autorange="reversed")
     return figure
+
+
+def _largest_value(spec: ChartSpec) -> float:
+    """The tallest bar or point the value axis must reach (stacked series add up)."""
+    if spec.data.is_empty():
+        return 0.0
+    if spec.kind == "stacked_bar":
+        return float(spec.data.group_by(spec.x).agg(pl.col(spec.y).sum())[spec.y].max())
+    return float(spec.data[spec.y].max())
 
 
 def _date_format(spec: ChartSpec, lang: str) -> str:
