@@ -78,7 +78,7 @@ def to_plotly(spec: ChartSpec, lang: str = i18n.DEFAULT_LANGUAGE) -> go.Figure:
         # Hovers need the format too: Plotly's default shows English month names.
         _add_series(figure, spec, _date_format(spec, lang) if is_date_axis else None)
     value_axis = {"title": spec.y_label, "tickformat": _tick_format(spec.value_format)}
-    if spec.value_format == "count" and _largest_value(spec) < 10:
+    if spec.kind != "heatmap" and spec.value_format == "count" and _largest_value(spec) < 10:
         # Plotly would put ticks at 0.5 steps and print them rounded: 0, 1, 1, 2, 2.
         value_axis["dtick"] = 1
     category_axis = _category_axis(spec, lang)

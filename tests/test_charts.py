@@ -67,3 +67,26 @@ def test_long_titles_wrap_instead_of_being_cut():
     long_title = "Quá hạn tập trung ở Sở Khoa học và Công nghệ " * 4
     figure = charts.to_plotly(charts.ChartSpec(**{**spec().__dict__, "title": long_title}))
     assert "<br>" in figure.layout.title.text
+
+
+def test_heatmaps_render_with_text_rows():
+    grid = pl.DataFrame(
+        {
+            "hour": ["7:00", "8:00"] * 2,
+            "weekday": ["Thứ Hai"] * 2 + ["Thứ Ba"] * 2,
+            "n": [1, 2, 3, 4],
+        }
+    )
+    heatmap = charts.ChartSpec(
+        kind="heatmap",
+        data=grid,
+        x="hour",
+        y="weekday",
+        z="n",
+        title="Peak",
+        x_label="Hour",
+        y_label="Weekday",
+    )
+    figure = charts.to_plotly(heatmap, "vi")
+    assert list(figure.data[0].y) == ["Thứ Hai", "Thứ Ba"]
+    assert figure.data[0].z.tolist() == [[1, 2], [3, 4]]

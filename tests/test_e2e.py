@@ -122,11 +122,14 @@ def test_every_page_renders_without_error(server: str, browser, lang: str) -> No
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     # Streamlit scrolls inside its own container, so a tall window is what captures a whole page.
     page = browser.new_page(viewport={"width": 1400, "height": 3200})
-    for slug in page_slugs():
+    # Deep links first: on a fresh server the first request must still go through the router.
+    for slug in reversed(page_slugs()):
         page.goto(f"{server}/{slug}?lang={lang}")
         _settle(page)
         _assert_no_error(page, slug)
         assert page.locator("h1").count() >= 1, slug
+        switch = page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True)
+        assert switch.count() == 1, f"{slug} was not routed through dashboard.py"
         name = slug or "overview"
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{lang}.png"), full_page=True)
     page.close()
