@@ -62,7 +62,20 @@ HEADER_SEARCH_ROWS = 20
 
 
 class ImportFileError(db.DatabaseError):
-    """An export that cannot be imported (unreadable, or missing a required column)."""
+    """An export that cannot be imported (unreadable, or missing a required column).
+
+    It carries a key into the `import.error` strings, so the page can explain it in the user's
+    language while the command line prints the English sentence.
+    """
+
+    def __init__(self, key: str, **values: object) -> None:
+        self.key = key
+        self.values = values
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str) -> str:
+        """The explanation in a UI language."""
+        return t(f"import.error.{self.key}", lang, **self.values)
 
 
 # --- names --------------------------------------------------------------------------------------
@@ -85,7 +98,7 @@ def _load_mapping_file(path: Path) -> dict:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except (OSError, ValueError) as error:
-        raise ImportFileError(f"Cannot read the mapping file {path} ({error}).") from error
+        raise ImportFileError("mapping_unreadable", path=path, detail=error) from error
 
 
 def load_aliases(mapping: Path | None = None) -> Aliases:
@@ -99,7 +112,7 @@ def load_aliases(mapping: Path | None = None) -> Aliases:
     for source in sources:
         for name, headers in source.get("columns", {}).items():
             if name not in FIELDS:
-                raise ImportFileError(f"The mapping names an unknown field '{name}'.")
+                raise ImportFileError("mapping_unknown_field", name=name)
             columns.update({fold(str(header)): name for header in headers})
         personal.update(
             fold(str(header)) for header in source.get("personal", {}).get("columns", [])
@@ -140,13 +153,13 @@ def _fields_of(mapping: pl.DataFrame, source: str) -> dict[str, str]:
     missing = [name for name in REQUIRED if name not in fields]
     if missing:
         examples = {name: _examples(name) for name in missing}
-        wanted = "; ".join(f"{name} (e.g. {examples[name]})" for name in missing)
-        raise ImportFileError(f"{source} lacks required columns: {wanted}.")
+        wanted = "; ".join(f"{name} ({examples[name]})" for name in missing)
+        raise ImportFileError("missing_columns", source=source, columns=wanted)
     return fields
 
 
 def _examples(name: str) -> str:
-    return " or ".join(f"'{header}'" for header in _builtin_names()["columns"][name][:2])
+    return " / ".join(f"'{header}'" for header in _builtin_names()["columns"][name][:2])
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -166,15 +179,13 @@ def _first_line(path: Path) -> str:
         with path.open("rb") as handle:
             head = handle.read(1 << 16)
     except OSError as error:
-        raise ImportFileError(f"Cannot read {path} ({error.strerror}).") from error
+        raise ImportFileError("unreadable", path=path, detail=error.strerror) from error
     try:
         text = head.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         # A cut multi-byte character at the end of the sample is fine; anything else is not UTF-8.
         if error.start < len(head) - 4:
-            raise ImportFileError(
-                f"{path} is not a UTF-8 CSV file: save it as CSV UTF-8."
-            ) from error
+            raise ImportFileError("not_utf8", path=path) from error
         text = head[: error.start].decode("utf-8-sig")
     return text.splitlines()[0] if text.strip() else ""
 
@@ -195,7 +206,7 @@ def _read_excel(path: Path, aliases: Aliases) -> tuple[pl.DataFrame, int]:
             path, engine="calamine", has_header=False, read_options={"dtypes": "string"}
         )
     except Exception as error:  # calamine raises its own exception types
-        raise ImportFileError(f"Cannot read {path} as an Excel workbook ({error}).") from error
+        raise ImportFileError("not_excel", path=path, detail=error) from error
     header_index = 0
     for index, values in enumerate(sheet.head(HEADER_SEARCH_ROWS).iter_rows()):
         named = {aliases.columns.get(fold(str(value))) for value in values if value}
@@ -223,7 +234,7 @@ def read_export(path: Path, aliases: Aliases) -> tuple[pl.DataFrame, pl.DataFram
     """
     path = Path(path)
     if not path.is_file():
-        raise ImportFileError(f"No file at {path}.")
+        raise ImportFileError("no_file", path=path)
     if path.suffix.lower() in EXCEL_SUFFIXES:
         table, header_row = _read_excel(path, aliases)
         headers = table.columns
@@ -251,7 +262,7 @@ def _read_csv(path: Path, columns: list[str]) -> pl.DataFrame:
             encoding="utf8",
         )
     except Exception as error:  # polars raises several error types for malformed files
-        raise ImportFileError(f"Cannot read {path} as a CSV file ({error}).") from error
+        raise ImportFileError("not_csv", path=path, detail=error) from error
     # A BOM may survive on the first header; the mapping was built from the cleaned names.
     frame = frame.rename({name: name.lstrip("\ufeff") for name in frame.columns})
     return frame.select(columns)

@@ -24,8 +24,8 @@ with tempfile.TemporaryDirectory(prefix="onestop-upload-") as folder:
     saved.write_bytes(upload.getvalue())
     try:
         prepared = importer.load_export(saved, importer.load_aliases())
-    except db.DatabaseError as error:
-        st.error(str(error).replace(str(saved), source.name))
+    except importer.ImportFileError as error:
+        st.error(error.message(lang).replace(str(saved), source.name))
         st.stop()
 prepared.source = source.name
 prepared.rejects = prepared.rejects.with_columns(file=pl.lit(source.name))
@@ -59,7 +59,12 @@ if prepared.rejects.height:
     ui.downloads(prepared.rejects, f"{source.stem}.rejects", lang)
 
 if st.button(i18n.t("import.page.confirm", lang), type="primary", key="import_confirm"):
-    summary = importer.apply_exports(db.resolve_db_path(), [prepared])[0]
+    try:
+        summary = importer.apply_exports(db.resolve_db_path(), [prepared])[0]
+    except (db.DatabaseError, OSError) as error:
+        # The swap never happened, so the previous file is still the one being served.
+        st.error(i18n.t("import.error.apply_failed", lang, detail=error))
+        st.stop()
     st.success(
         i18n.t(
             "import.page.done",

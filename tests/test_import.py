@@ -329,6 +329,10 @@ def test_a_file_without_a_required_column_is_refused(tmp_path: Path, missing: st
     code = cli.main(["import", str(source), "--db", str(tmp_path / "t.duckdb")])
     assert code != 0
     assert not (tmp_path / "t.duckdb").exists()
+    with pytest.raises(importer.ImportFileError) as refused:
+        importer.load_export(source, importer.load_aliases())
+    assert "lacks required columns" in str(refused.value)
+    assert "thiếu cột bắt buộc" in refused.value.message("vi")
 
 
 def test_unreadable_files_give_one_sentence(tmp_path: Path, capsys) -> None:
