@@ -280,6 +280,11 @@ def execute_file(
     return relation.pl() if relation is not None else pl.DataFrame()
 
 
+def execute_script(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Run every statement of queries/<name>.sql (no parameters) on this connection."""
+    con.execute(sql_text(name))
+
+
 def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The tables of the main schema."""
     rows = con.execute(

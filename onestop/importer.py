@@ -594,6 +594,7 @@ class ImportSummary:
     database: str
     files: list[FileSummary]
     seconds: float = 0.0
+    demo_removed: int = 0  # demo dossiers removed before this first real import
 
     def totals(self) -> dict[str, int]:
         keys = ("rows_read", "inserted", "updated", "unchanged", "rejected", "superseded")
@@ -603,20 +604,28 @@ class ImportSummary:
         return {
             **self.totals(),
             "database": self.database,
+            "demo_removed": self.demo_removed,
             "seconds": round(self.seconds, 3),
             "files": [asdict(one) for one in self.files],
         }
 
 
-def apply_exports(db_path: Path, prepared: Sequence[Prepared]) -> list[FileSummary]:
-    """Upsert prepared exports, in order, into the database with one atomic replacement."""
+def apply_exports(db_path: Path, prepared: Sequence[Prepared]) -> tuple[list[FileSummary], int]:
+    """Upsert prepared exports, in order, into the database with one atomic replacement.
 
-    def apply(con: db.Connection) -> list[FileSummary]:
+    Returns each file's counts and how many demo dossiers the import removed: real data never
+    shares a database with the demo.
+    """
+
+    def apply(con: db.Connection) -> tuple[list[FileSummary], int]:
+        demo = int(db.execute_file(con, "data_status")["demo_dossiers"][0])
+        if demo:
+            db.execute_script(con, "import/remove_demo_records")
         summaries = []
         for one in prepared:
             summaries.append(upsert(con, one))
             _pause_if_asked()
-        return summaries
+        return summaries, demo
 
     return db.replace_atomically(db_path, apply)
 
@@ -660,10 +669,10 @@ def import_files(
     started = time.perf_counter()
     aliases = load_aliases(mapping)
     prepared = [load_export(Path(path), aliases) for path in paths]
-    summaries = apply_exports(Path(db_path), prepared)
+    summaries, demo_removed = apply_exports(Path(db_path), prepared)
     for summary, written in zip(summaries, write_rejects(prepared, rejects), strict=True):
         summary.rejects_file = written
-    return ImportSummary(str(db_path), summaries, time.perf_counter() - started)
+    return ImportSummary(str(db_path), summaries, time.perf_counter() - started, demo_removed)
 
 
 # --- command line -------------------------------------------------------------------------------
@@ -671,6 +680,8 @@ def import_files(
 
 def _summary_text(summary: ImportSummary) -> str:
     lines = []
+    if summary.demo_removed:
+        lines.append(f"Removed the {summary.demo_removed:,} demo dossiers first.")
     for one in summary.files:
         lines.append(
             f"{one.file}: {one.rows_read:,} rows read, {one.inserted:,} inserted, "

@@ -60,11 +60,15 @@ if prepared.rejects.height:
 
 if st.button(i18n.t("import.page.confirm", lang), type="primary", key="import_confirm"):
     try:
-        summary = importer.apply_exports(db.resolve_db_path(), [prepared])[0]
+        summaries, demo_removed = importer.apply_exports(db.resolve_db_path(), [prepared])
+        summary = summaries[0]
     except (db.DatabaseError, OSError) as error:
         # The swap never happened, so the previous file is still the one being served.
         st.error(i18n.t("import.error.apply_failed", lang, detail=error))
         st.stop()
+    if demo_removed:
+        count = i18n.format_int(demo_removed, lang)
+        st.info(i18n.t("import.page.demo_removed", lang, count=count))
     st.success(
         i18n.t(
             "import.page.done",

@@ -378,15 +378,30 @@ def test_upsert_accounting_and_reimport_is_all_unchanged(tmp_path: Path) -> None
     assert (again["inserted"], again["updated"], again["unchanged"]) == (0, 0, 4)
 
 
-def test_an_import_replaces_demo_rows_of_the_same_code(small_db) -> None:
+def test_the_first_real_import_removes_the_demo(demo_db: Path, tmp_path: Path) -> None:
+    """Real dossiers never share a database with invented ones (nor their agencies or pilot)."""
+    import shutil
+
+    path = tmp_path / "demo_then_real.duckdb"
+    shutil.copy(demo_db, path)
+    demo_count = db.Store(path).query("data_status")["demo_dossiers"][0]
+    result = run_import(write_csv(tmp_path / "a.csv", [row_a("REAL-1")], FAMILY_A), database=path)
+    assert result["demo_removed"] == demo_count > 0
+    assert result["inserted"] == 1
+    store = db.Store(path)
+    assert store.query("data_status").row(0, named=True)["dossiers"] == 1
+    assert store.query("pilot_definition").is_empty()
+    assert store.query("agencies")["name"].to_list() == [row_a("REAL-1")["DonViXuLy"]]
+    again = run_import(write_csv(tmp_path / "b.csv", [row_a("REAL-2")], FAMILY_A), database=path)
+    assert again["demo_removed"] == 0 and again["inserted"] == 1
+
+
+def test_an_update_keeps_columns_the_export_lacks(small_db) -> None:
     path = small_db([dossier("A-1", status=4, ended_at=None, returned_at=None)])
-    con = db.connect_for_writing(path)
-    con.execute("update dossiers set is_demo = true")
-    con.close()
     result = run_import(write_csv(path.with_name("a.csv"), [row_a("A-1")], FAMILY_A), database=path)
     assert result["updated"] == 1
-    assert dossiers(path)["is_demo"].to_list() == [False]
-    assert dossiers(path)["received_by"].to_list() == [1]  # columns exports lack are kept
+    assert dossiers(path)["status"].to_list() == [10]
+    assert dossiers(path)["received_by"].to_list() == [1]
 
 
 def test_samples_import_and_reimport(tmp_path: Path) -> None:
