@@ -28,7 +28,13 @@ from onestop.filters import DossierFilter
 from onestop.report import FORM06_COUNTS
 
 # Counts the 766 indicators need beyond Biểu 06, from queries/index766_by_procedure.sql.
-EXTRA_COUNTS = ("received_in_period", "received_digitised", "resolved_timed", "working_days_total")
+EXTRA_COUNTS = (
+    "received_in_period",
+    "received_digitised",
+    "received_digitisation_known",
+    "resolved_timed",
+    "working_days_total",
+)
 FIRST_HOLIDAY_YEAR = 2000
 
 
@@ -152,9 +158,9 @@ def format_value(result: IndicatorValue, lang: str) -> str:
     """The value as the page shows it: a share, working days, or "not available"."""
     if result.indicator.measure is None:
         return i18n.t("index766.not_available", lang)
+    if result.value is None:
+        return i18n.t("index766.no_value", lang)
     if metrics.MEASURES[result.indicator.measure].kind == "days":
-        if result.value is None:
-            return "—"
         days = i18n.format_decimal(result.value, lang, 1)
         return i18n.t("index766.days", lang, days=days)
     return i18n.format_share(result.value, lang)

@@ -116,11 +116,9 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "digitised_share",
             "share",
-            lambda c: _share(
-                c["received_digitised"],
-                c["received_online"] + c["received_in_person_or_postal"],
-            ),
-            "Digitised dossiers / dossiers received in the period (766 indicator 4.2).",
+            lambda c: _share(c["received_digitised"], c["received_digitisation_known"]),
+            "Digitised dossiers / dossiers received in the period whose digitisation is"
+            " recorded (766 indicator 4.2); no value when no record says.",
         ),
         Measure(
             "mean_processing_days",

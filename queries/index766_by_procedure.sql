@@ -66,6 +66,8 @@ final as (
         count_if(classified.is_received_in_period)::bigint as received_in_period,
         count_if(classified.is_received_in_period and classified.digitised)::bigint
             as received_digitised,
+        count_if(classified.is_received_in_period and classified.digitised is not null)::bigint
+            as received_digitisation_known,
         count(done_days.code) as resolved_timed,
         coalesce(sum(done_days.working_days), 0)::bigint as working_days_total
     from classified

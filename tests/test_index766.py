@@ -141,3 +141,14 @@ def test_per_agency_display_shows_values_and_points(inputs):
     assert first["2.1 points / 20"] == "14.0"
     assert first["3.3 % of max points"] == "100.0%"  # 5/9 online is above the 50% threshold
     assert first["4.2 % of max points"] == "41.7%"  # (3/9) / 80%
+
+
+def test_digitised_share_has_no_value_when_no_record_says(small_db):
+    """Imports do not carry the digitised flag: 4.2 must read "no data", not a false 0%."""
+    from tests.conftest import dossier
+
+    path = small_db([dossier("A-1"), dossier("A-2", channel=1)])
+    values = _values(index766.total_counts(*_inputs(path, DossierFilter(*PERIOD))))
+    assert values["4.2"].value is None and values["4.2"].points_share is None
+    assert index766.format_value(values["4.2"], "vi") == "Không có số liệu"
+    assert values["3.3"].value == pytest.approx(1 / 2)
