@@ -305,14 +305,22 @@ def _filter_widgets(
     )
     field_ids = _field_widget(lang, agency_ids)
     procedure_ids = _procedure_widget(lang, agency_ids)
+    # Exports from one-stop systems rarely name the receiving staff: without that, the choice
+    # would silently empty every page, so it is shown disabled with the reason.
+    receivers_known = query("data_status")["dossiers_with_receiver"][0] > 0
     receiver = sidebar.segmented_control(
         i18n.t("filters.receiver", lang),
         list(RECEIVERS),
         format_func=lambda value: i18n.t(f"filters.receiver_{value}", lang),
         key=RECEIVER_KEY,
         persist_state="session",
-        help=i18n.t("filters.receiver_help", lang),
+        disabled=not receivers_known,
+        help=i18n.t(
+            "filters.receiver_help" if receivers_known else "filters.receiver_unknown", lang
+        ),
     )
+    if not receivers_known:
+        receiver = None
     sidebar.button(
         i18n.t("filters.reset", lang),
         key="filter_reset",

@@ -81,3 +81,20 @@ def test_empty_database_gives_a_message_on_every_page(
     at = AppTest.from_file(page_path(page), default_timeout=60).run()
     assert not at.exception
     assert "chưa có hồ sơ" in at.info[0].value
+
+
+def test_receiver_filter_is_ignored_when_the_data_names_no_receivers(
+    small_db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Imported exports carry no receiving staff; receiver=postal must not empty the page."""
+    from tests.conftest import dossier
+
+    path = small_db([dossier("A-1", received_by=None), dossier("A-2", received_by=None)])
+    monkeypatch.setenv("ONESTOP_DB", str(path))
+    at = AppTest.from_file(page_path("overview.py"), default_timeout=60)
+    at.query_params.update(
+        {"from": "2023-03-01", "to": "2023-03-31", "agency": "all", "receiver": "postal"}
+    )
+    at.run()
+    assert not at.exception
+    assert _metrics(at)["Tiếp nhận"] == "2"

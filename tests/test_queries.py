@@ -73,6 +73,7 @@ def test_data_status_counts_demo_rows_and_span(tmp_path: Path) -> None:
         "dossiers": 3,
         "demo_dossiers": 0,
         "received_dossiers": 2,
+        "dossiers_with_receiver": 3,
         "first_received_on": dt.date(2023, 3, 1),
         "last_received_on": dt.date(2023, 5, 2),
     }
