@@ -12,7 +12,7 @@ import numpy as np
 import polars as pl
 
 from onestop import i18n
-from onestop.calendar import working_days
+from onestop.calendar import month_end, working_days
 from onestop.charts import ChartSpec
 
 FIRST_HOUR, LAST_HOUR = 7, 17  # counters open 7:30–17:00; the 17 h column catches late closes
@@ -140,16 +140,11 @@ def heatmap_chart(grid: pl.DataFrame, lang: str) -> ChartSpec:
     )
 
 
-def _month_end(month: dt.date) -> dt.date:
-    following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return following - dt.timedelta(days=1)
-
-
 def month_working_days(months: list[dt.date], date_from: dt.date, date_to: dt.date) -> list[int]:
     """Working days of each month that fall inside [date_from, date_to]."""
     counts = []
     for month in months:
-        start, end = max(month, date_from), min(_month_end(month), date_to)
+        start, end = max(month, date_from), min(month_end(month), date_to)
         counts.append(int(np.size(working_days(start, end))) if start <= end else 0)
     return counts
 

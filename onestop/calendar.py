@@ -45,6 +45,12 @@ def public_holidays(first_year: int, last_year: int) -> frozenset[dt.date]:
     return frozenset(holidays.VN(years=range(first_year, last_year + 1)).keys())
 
 
+def month_end(day: dt.date) -> dt.date:
+    """The last day of the month that contains `day`."""
+    next_month = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return next_month - dt.timedelta(days=1)
+
+
 def is_working_day(day: dt.date, hours: CounterHours = DEFAULT_HOURS) -> bool:
     """A day on which the counter opens and deadlines run."""
     if day in public_holidays(day.year, day.year):

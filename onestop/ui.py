@@ -459,6 +459,15 @@ def auth_configured() -> bool:
         return False
 
 
+def may_import() -> bool:
+    """Who may replace the data: anyone when the app runs open for local use; with sign-in,
+    only the e-mail addresses listed as `importers` under `[onestop]` in secrets.toml."""
+    if not auth_configured():
+        return True
+    allowed = st.secrets.get("onestop", {}).get("importers", [])
+    return bool(st.user.get("is_logged_in")) and st.user.get("email") in allowed
+
+
 def require_login(lang: str) -> None:
     """With `[auth]` configured, stop here until the user signs in; without it, do nothing."""
     if not auth_configured():

@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from onestop.calendar import month_end
 from onestop.filters import CHANNELS, RECEIVERS, DossierFilter
 
 PARAMS = ("from", "to", "agency", "channel", "field", "procedure", "receiver")
@@ -163,11 +164,6 @@ def to_params(chosen: DossierFilter, catalog: Catalog) -> dict[str, list[str]]:
 # --- period presets --------------------------------------------------------------------------
 
 
-def _month_end(day: dt.date) -> dt.date:
-    next_month = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return next_month - dt.timedelta(days=1)
-
-
 def preset_period(preset: str, catalog: Catalog) -> tuple[dt.date, dt.date] | None:
     """The calendar period a preset names, relative to the latest received date; None for custom.
 
@@ -176,11 +172,11 @@ def preset_period(preset: str, catalog: Catalog) -> tuple[dt.date, dt.date] | No
     """
     anchor = catalog.latest_received
     if preset == "this_month":
-        return anchor.replace(day=1), _month_end(anchor)
+        return anchor.replace(day=1), month_end(anchor)
     if preset == "this_quarter":
         first_month = 3 * ((anchor.month - 1) // 3) + 1
         start = anchor.replace(month=first_month, day=1)
-        return start, _month_end(start.replace(month=first_month + 2))
+        return start, month_end(start.replace(month=first_month + 2))
     if preset == "this_year":
         return anchor.replace(month=1, day=1), anchor.replace(month=12, day=31)
     if preset == "pilot":

@@ -11,6 +11,9 @@ from onestop import db, i18n, importer, ui
 lang = ui.language()
 st.title(i18n.t("import.page.title", lang))
 st.caption(i18n.t("import.page.intro", lang))
+if not ui.may_import():
+    st.warning(i18n.t("import.page.not_allowed", lang))
+    st.stop()
 
 upload = st.file_uploader(
     i18n.t("import.page.upload", lang), type=["csv", "xlsx"], key="import_upload"

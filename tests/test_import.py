@@ -631,3 +631,16 @@ def test_import_page_previews_checks_and_imports(tmp_path: Path, monkeypatch) ->
     assert not page.exception
     assert "1" in page.success[0].value
     assert dossiers(database)["code"].to_list() == ["STP-230301-0001"]
+
+
+def test_with_sign_in_only_listed_importers_may_import(tmp_path: Path, monkeypatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("ONESTOP_DB", str(tmp_path / "t.duckdb"))
+    page = AppTest.from_file(str(ROOT / "pages" / "import_data.py"))
+    page.secrets["auth"] = {"client_id": "x"}
+    page.secrets["onestop"] = {"importers": ["chuyenvien@example.gov.vn"]}
+    page.run()
+    assert not page.exception
+    assert "không được phép nhập dữ liệu" in page.warning[0].value
+    assert not page.get("file_uploader")

@@ -1,6 +1,6 @@
 -- One row per incoming dossier (the last valid row of each code in an export), with its outcome
 -- against the store: inserted (new code), unchanged (every imported column equal) or updated.
-create or replace temp table classified_dossiers as
+create or replace temp table incoming_classified as
 with
 
 incoming as (

@@ -13,5 +13,5 @@ select
     ended_at,
     returned_at,
     false as is_demo,
-from classified_dossiers
+from incoming_classified
 where outcome = 'inserted'

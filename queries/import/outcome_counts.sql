@@ -2,5 +2,5 @@
 select
     outcome,
     count(*) as dossiers,
-from classified_dossiers
+from incoming_classified
 group by outcome

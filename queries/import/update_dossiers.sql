@@ -13,6 +13,6 @@ set
     ended_at = changed.ended_at,
     returned_at = changed.returned_at,
     is_demo = false
-from classified_dossiers as changed
+from incoming_classified as changed
 where dossiers.code = changed.code
     and changed.outcome = 'updated'
