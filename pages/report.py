@@ -70,17 +70,19 @@ for column, result in zip(columns, results, strict=False):
     column.caption(index766.format_points(result, lang))
 
 st.markdown(f"**{i18n.t('index766.per_agency', lang)}**")
+per_agency = index766.per_agency(form.rows, procedures)
 st.dataframe(
-    index766.per_agency_display(index766.per_agency(form.rows, procedures), lang),
-    hide_index=True,
-    key="index766_per_agency",
+    index766.per_agency_display(per_agency, lang), hide_index=True, key="index766_per_agency"
 )
+ui.downloads(per_agency, "index766_per_agency", lang)
 with st.expander(i18n.t("index766.per_procedure", lang)):
+    per_procedure = index766.procedure_times(procedures)
     st.dataframe(
-        index766.procedure_display(index766.procedure_times(procedures), lang),
+        index766.procedure_display(per_procedure, lang),
         hide_index=True,
         key="index766_per_procedure",
     )
+    ui.downloads(per_procedure, "index766_per_procedure", lang)
 
 # --- checking a published summary ---------------------------------------------------------------
 st.subheader(i18n.t("report.check_heading", lang))
