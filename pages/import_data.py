@@ -38,9 +38,9 @@ roles = {
     role: i18n.t(f"import.page.role_{role}", lang) for role in ("field", "personal", "ignored")
 }
 st.dataframe(
-    prepared.mapping.with_columns(pl.col("role").replace_strict(roles)).rename(
-        {name: i18n.t(f"import.page.{name}", lang) for name in ("header", "field", "role")}
-    ),
+    prepared.mapping.with_columns(
+        pl.col("role").replace_strict(roles), pl.col("field").fill_null("—")
+    ).rename({name: i18n.t(f"import.page.{name}", lang) for name in ("header", "field", "role")}),
     hide_index=True,
 )
 st.subheader(i18n.t("import.page.preview", lang))
@@ -55,8 +55,10 @@ rejected.metric(
 )
 if prepared.rejects.height:
     st.caption(i18n.t("import.page.rejects", lang))
-    shown = prepared.rejects.drop(
-        "file", "reason_code", "reason_en" if lang == "vi" else "reason_vi"
+    reason = f"reason_{lang}"
+    shown = prepared.rejects.select("row", "column", "value", reason).rename(
+        {name: i18n.t(f"import.page.rejects_{name}", lang) for name in ("row", "column", "value")}
+        | {reason: i18n.t("import.page.rejects_reason", lang)}
     )
     st.dataframe(shown, hide_index=True)
     ui.downloads(prepared.rejects, f"{source.stem}.rejects", lang)

@@ -5,6 +5,7 @@ Screenshots land in artifacts/screenshots/ for a person to look at.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -46,46 +47,39 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(demo_db: Path) -> Iterator[str]:
+@contextlib.contextmanager
+def serving(database: Path, log: Path) -> Iterator[str]:
+    """The dashboard on a free local port over one database file, stopped afterwards."""
     port = _free_port()
-    env = {**os.environ, "ONESTOP_DB": str(demo_db)}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("the dashboard did not start within 60 s")
+    env = {**os.environ, "ONESTOP_DB": str(database)}
+    command = [
+        sys.executable, "-m", "streamlit", "run", "dashboard.py",
+        "--server.headless", "true", "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    with log.open("w") as output:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(120):
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    time.sleep(0.5)
+            else:
+                pytest.fail(f"the dashboard did not start within 60 s: {log.read_text()[-2000:]}")
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serving(demo_db, tmp_path_factory.mktemp("e2e") / "server.log") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
@@ -171,3 +165,27 @@ def test_changing_a_filter_updates_the_page_and_the_link(server: str, browser) -
     assert "channel=in_person" in shared.url
     shared.close()
     page.close()
+
+
+def test_importing_a_sample_through_the_page(browser, demo_db: Path, tmp_path: Path) -> None:
+    """Upload, preview, confirm: the new data shows on the next page without a restart."""
+    database = tmp_path / "imported.duckdb"
+    shutil.copy(demo_db, database)
+    with serving(database, tmp_path / "server.log") as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 2400})
+        page.goto(f"{url}/import_data")
+        _settle(page)
+        sample = ROOT / "data" / "samples" / "ho_so_dvc_quoc_gia.csv"
+        page.locator('input[type="file"]').set_input_files(str(sample))
+        _settle(page)
+        _assert_no_error(page, "import preview")
+        page.get_by_role("button", name="Xác nhận nhập vào cơ sở dữ liệu").click()
+        _settle(page)
+        _assert_no_error(page, "import confirmed")
+        page.screenshot(path=str(SCREENSHOTS / "import_data-done-vi.png"), full_page=True)
+        assert page.locator('[data-testid="stAlertContentSuccess"]').count() == 1
+        page.goto(url)
+        _settle(page)
+        _assert_no_error(page, "overview after the import")
+        assert page.get_by_text("Dữ liệu minh họa").count() == 0  # the demo made way
+        page.close()
