@@ -10,7 +10,7 @@ from typing import Literal
 
 import polars as pl
 
-from onestop import charts, i18n
+from onestop import charts, i18n, metrics
 from onestop.charts import ChartSpec
 
 # The three classes of a resolved dossier (Biểu 06 columns 8, 9, 10), in reading order.
@@ -31,16 +31,16 @@ def timeliness_shares(frame: pl.DataFrame, by: Dimension, top: int | None = None
     totals = (
         frame.group_by(by)
         .agg(pl.col(name).sum() for name in RESOLVED_CLASSES)
-        .with_columns(resolved=pl.sum_horizontal(RESOLVED_CLASSES))
-        .filter(pl.col("resolved") > 0)
+        .with_columns(resolved_total=pl.sum_horizontal(RESOLVED_CLASSES))
+        .filter(pl.col("resolved_total") > 0)
     )
     if top is not None:
-        totals = totals.sort(["resolved", by], descending=[True, False]).head(top)
+        totals = totals.sort(["resolved_total", by], descending=[True, False]).head(top)
     if by == "month":
         totals = totals.sort(by)
     else:
-        totals = totals.with_columns(late_share=pl.col("resolved_late") / pl.col("resolved")).sort(
-            ["late_share", "resolved", by], descending=[True, True, False]
+        totals = totals.with_columns(metrics.expression("late_share")).sort(
+            ["late_share", "resolved_total", by], descending=[True, True, False]
         )
     order = totals.select(by).with_row_index("group_order")
     class_order = pl.DataFrame(
@@ -49,7 +49,7 @@ def timeliness_shares(frame: pl.DataFrame, by: Dimension, top: int | None = None
     )
     return (
         totals.unpivot(
-            index=[by, "resolved"],
+            index=[by, "resolved_total"],
             on=list(RESOLVED_CLASSES),
             variable_name="timeliness",
             value_name="dossiers",
@@ -61,8 +61,9 @@ def timeliness_shares(frame: pl.DataFrame, by: Dimension, top: int | None = None
             by,
             "timeliness",
             "dossiers",
-            "resolved",
-            share=pl.col("dossiers") / pl.col("resolved"),
+            resolved=pl.col("resolved_total"),
+            # Each class's share of the group's resolved dossiers (early, on-time, late shares).
+            share=pl.col("dossiers") / pl.col("resolved_total"),
         )
     )
 
