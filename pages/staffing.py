@@ -57,12 +57,21 @@ with st.sidebar.expander(i18n.t("staffing.task_minutes", lang)):
         )
         for task in staffing.DEFAULT_TASK_MINUTES
     }
+target, settings = staffing.ServiceTarget(), SimulationSettings()
 with st.sidebar.expander(i18n.t("staffing.target", lang)):
-    share = st.slider(i18n.t("staffing.target_share", lang), 0.5, 0.99, 0.9, key="share")
-    wait = st.number_input(i18n.t("staffing.target_wait", lang), 1.0, 120.0, 15.0, key="wait")
-    limit = st.slider(i18n.t("staffing.max_utilisation", lang), 0.5, 1.0, 0.85, key="limit")
-    days = st.select_slider(i18n.t("staffing.days", lang), [50, 100, 200, 400], 200, key="days")
-    seed = st.number_input(i18n.t("staffing.seed", lang), 0, 10_000, 2023, key="seed")
+    share = st.slider(
+        i18n.t("staffing.target_share", lang), 0.5, 0.99, target.share_within, key="share"
+    )
+    wait = st.number_input(
+        i18n.t("staffing.target_wait", lang), 1.0, 120.0, target.wait_min, key="wait"
+    )
+    limit = st.slider(
+        i18n.t("staffing.max_utilisation", lang), 0.5, 1.0, target.max_utilisation, key="limit"
+    )
+    days = st.select_slider(
+        i18n.t("staffing.days", lang), [50, 100, 200, 400], settings.days, key="days"
+    )
+    seed = st.number_input(i18n.t("staffing.seed", lang), 0, 10_000, settings.seed, key="seed")
 
 if not staff:
     st.stop()
