@@ -16,6 +16,7 @@ $(DB): | $(BIN)/.installed
 	$(BIN)/onestop demo --db $(DB)
 
 run: $(BIN)/.installed $(DB)
+	$(BIN)/onestop migrate --db $(DB)
 	$(BIN)/streamlit run dashboard.py --server.headless true --server.port $(PORT)
 
 demo: $(BIN)/.installed

@@ -67,6 +67,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    path = db.resolve_db_path(args.db)
+    latest = max(number for number, _ in db.schema_versions())
+    con = db.connect_read_only(path)
+    try:
+        current = db.current_schema_version(con)
+    finally:
+        con.close()
+    if current < latest:
+        # Through the atomic swap, so a dashboard reading the file is never disturbed.
+        db.replace_atomically(path, lambda con: None)
+    print(f"{path}: schema version {latest} (was {current}).")
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     store = Store(db.resolve_db_path(args.db))
     store.connection()
@@ -103,6 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="replace a database that holds imported dossiers"
     )
     demo_parser.set_defaults(run=cmd_demo)
+
+    migrate_parser = commands.add_parser("migrate", help="bring a database's schema up to date")
+    migrate_parser.add_argument("--db", help=db_help)
+    migrate_parser.set_defaults(run=cmd_migrate)
 
     report_parser = commands.add_parser("report", help="Biểu 06 for a period")
     report_parser.add_argument("--db", help=db_help)

@@ -116,3 +116,22 @@ def test_demo_refuses_to_replace_imported_data(tmp_path: Path, capsys) -> None:
     code, out, _ = run(capsys, "demo", "--db", str(path), "--dossiers", "4000", "--force")
     assert code == 0 and "Demo database written" in out
     assert Store(path).query("data_status")["demo_dossiers"][0] == 4000
+
+
+def test_migrate_brings_an_old_file_up_to_date(tmp_path: Path, capsys) -> None:
+    from onestop import db
+
+    path = tmp_path / "old.duckdb"
+    con = db.connect_for_writing(path)
+    # Pretend the file was written by version 1 of the schema.
+    con.execute("delete from schema_version where version > 1")
+    con.execute("drop index staff_name_is_unique")
+    con.close()
+    code, out, _ = run(capsys, "migrate", "--db", str(path))
+    latest = max(number for number, _ in db.schema_versions())
+    assert code == 0 and f"schema version {latest} (was 1)" in out
+    con = db.connect_read_only(path)
+    assert db.current_schema_version(con) == latest
+    con.close()
+    code, out, _ = run(capsys, "migrate", "--db", str(path))
+    assert f"(was {latest})" in out
