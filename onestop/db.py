@@ -63,8 +63,10 @@ def parameters_of(sql: str) -> set[str]:
     return set(_PARAMETER.findall(without_comments))
 
 
-def _macro_sql() -> list[str]:
-    return [sql_text(f"macros/{path.stem}") for path in sorted(MACROS_DIR.glob("*.sql"))]
+@cache
+def _macro_sql() -> tuple[str, ...]:
+    """The rule macros, read once: every query's cursor installs them, so no folder scan there."""
+    return tuple(sql_text(f"macros/{path.stem}") for path in sorted(MACROS_DIR.glob("*.sql")))
 
 
 def _bound(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -248,8 +250,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
     """Append a frame to a table, matching columns by name; returns the rows written."""
-    if table not in table_names(con):
-        raise KeyError(f"unknown table {table}")
+    _checked(con, table)
     con.register("incoming_frame", frame.to_arrow())
     try:
         # The table name was checked against the catalogue above; identifiers cannot be bound.

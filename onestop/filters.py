@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import polars as pl
+
 CHANNELS = {1: "in_person", 2: "online", 3: "postal"}
 RECEIVERS = ("postal", "agency")
 
@@ -55,3 +57,15 @@ class DossierFilter:
             self.procedure_ids,
             self.receiver,
         )
+
+
+def pilot_filter(pilot: pl.DataFrame, agencies: pl.DataFrame) -> DossierFilter | None:
+    """The pilot's agencies over the pilot's period (queries pilot_definition and agencies);
+    None when the database defines no pilot."""
+    if pilot.height == 0:
+        return None
+    return DossierFilter(
+        pilot["start_date"][0],
+        pilot["end_date"][0],
+        tuple(agencies.filter(pl.col("is_pilot"))["agency_id"].to_list()),
+    )

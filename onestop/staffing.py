@@ -22,8 +22,8 @@ import polars as pl
 
 from onestop import db, queueing
 from onestop.calendar import DEFAULT_HOURS, CounterHours, working_days
-from onestop.db import Store
-from onestop.filters import DossierFilter
+from onestop.db import DatabaseError, Store
+from onestop.filters import DossierFilter, pilot_filter
 from onestop.i18n import format_decimal, format_int, format_share, t
 from onestop.simulation import (
     CounterLoad,
@@ -636,13 +636,11 @@ def bench_staffing(db_path: Path | None = None, staff: tuple[int, ...] = (1, 2, 
         store = Store(Path(db_path))
         try:
             agencies = store.query("agencies")
-            pilot = store.query("pilot_definition")
+            pilot = pilot_filter(store.query("pilot_definition"), agencies)
+            if pilot is None:
+                raise DatabaseError(f"{db_path} defines no pilot to benchmark.")
             question = Question(
-                DossierFilter(
-                    pilot["start_date"][0],
-                    pilot["end_date"][0],
-                    tuple(agencies.filter(pl.col("is_pilot"))["agency_id"].to_list()),
-                ),
+                pilot,
                 staff,
                 tuple(agencies.filter(~pl.col("is_pilot"))["agency_id"].to_list()),
             )

@@ -18,7 +18,7 @@ import streamlit as st
 from onestop import charts, db, i18n, url_state
 from onestop.charts import ChartSpec
 from onestop.db import DatabaseError, Store
-from onestop.filters import CHANNELS, RECEIVERS, DossierFilter
+from onestop.filters import CHANNELS, RECEIVERS, DossierFilter, pilot_filter
 
 LANG_PARAM = "lang"
 LANGUAGE_KEY = "ui_language"
@@ -139,14 +139,9 @@ def page_header(title_key: str, lang: str) -> bool:
 
 def default_filter() -> DossierFilter:
     """The pilot's agencies over the pilot's period; the whole data span when there is no pilot."""
-    pilot = query("pilot_definition")
-    agencies = query("agencies")
-    if pilot.height:
-        return DossierFilter(
-            pilot["start_date"][0],
-            pilot["end_date"][0],
-            tuple(agencies.filter(pl.col("is_pilot"))["agency_id"].to_list()),
-        )
+    pilot = pilot_filter(query("pilot_definition"), query("agencies"))
+    if pilot is not None:
+        return pilot
     status = query("data_status")
     return DossierFilter(status["first_received_on"][0], status["last_received_on"][0])
 

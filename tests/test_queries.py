@@ -140,3 +140,15 @@ def test_dossier_flow_by_period_totals_match_form06(demo_db: Path) -> None:
     received = form["received_online"].sum() + form["received_in_person_or_postal"].sum()
     assert flow["received"].sum() == received
     assert flow["resolved"].sum() == form["resolved_total"].sum()
+
+
+def test_pilot_filter_is_the_latest_pilot_over_its_period(tmp_path: Path) -> None:
+    from onestop.filters import pilot_filter
+
+    store = _with_pilot(build_small_db(tmp_path / "p.duckdb", []))
+    chosen = pilot_filter(store.query("pilot_definition"), store.query("agencies"))
+    assert (chosen.date_from, chosen.date_to, chosen.agency_ids) == (
+        dt.date(2023, 1, 1), dt.date(2023, 12, 31), (2,),
+    )  # fmt: skip
+    empty = db.Store(build_small_db(tmp_path / "none.duckdb", []))
+    assert pilot_filter(empty.query("pilot_definition"), empty.query("agencies")) is None
