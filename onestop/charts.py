@@ -217,6 +217,12 @@ def _add_heatmap(figure: go.Figure, spec: ChartSpec) -> None:
     pivot = frame.pivot(on=spec.x, index=spec.y, values=spec.z, sort_columns=False)
     columns = [c for c in pivot.columns if c != spec.y]
     cell = f"%{{z:{_hover_format(spec.value_format)}}}"
+    colorbar = {
+        "title": {"text": html_literal(spec.z_label or "")},
+        "tickformat": _tick_format(spec.value_format),
+    }
+    if spec.value_format == "count" and (spec.data[spec.z].max() or 0) < 10:
+        colorbar["dtick"] = 1  # as on value axes: 0.2 steps would print 0, 0, 0, 1, 1, 1
     figure.add_trace(
         go.Heatmap(
             z=pivot.select(columns).to_numpy(),
@@ -226,9 +232,6 @@ def _add_heatmap(figure: go.Figure, spec: ChartSpec) -> None:
             hovertemplate=f"%{{y}} · %{{x}}: {cell}<extra></extra>",
             texttemplate=cell if spec.show_values else None,
             textfont={"size": 14},
-            colorbar={
-                "title": {"text": html_literal(spec.z_label or "")},
-                "tickformat": _tick_format(spec.value_format),
-            },
+            colorbar=colorbar,
         )
     )

@@ -202,3 +202,11 @@ def test_escaped_categories_keep_the_spec_order():
     figure = charts.to_plotly(hostile_spec("stacked_bar"), "vi")
     assert list(figure.layout.xaxis.categoryarray) == [html_literal(name) for name in HOSTILE]
     assert set(figure.data[0].x) <= set(figure.layout.xaxis.categoryarray)
+
+
+def test_heatmap_colour_bar_of_small_counts_steps_by_one():
+    grid = pl.DataFrame({"hour": ["7:00", "8:00"], "day": ["Thứ Hai"] * 2, "n": [0, 1]})
+    heatmap = charts.ChartSpec("heatmap", grid, "hour", "day", "Peak", "Hour", "Day", z="n")
+    assert charts.to_plotly(heatmap).data[0].colorbar.dtick == 1
+    many = charts.ChartSpec(**{**heatmap.__dict__, "data": grid.with_columns(n=pl.Series([0, 40]))})
+    assert charts.to_plotly(many).data[0].colorbar.dtick is None
