@@ -1,8 +1,12 @@
-"""Router: page configuration, optional sign-in and navigation. Each page file runs on its own."""
+"""Router: page configuration, optional sign-in and navigation. Each page file runs on its own.
+
+The chosen page runs inside page_guard: an unexpected error is logged on the server and the
+user reads one sentence in their language (details are hidden by .streamlit/config.toml too).
+"""
 
 import streamlit as st
 
-from onestop import ui
+from onestop import page_guard, ui
 from onestop.i18n import t
 
 st.set_page_config(page_title="onestop", page_icon=":material/account_balance:", layout="wide")
@@ -51,4 +55,4 @@ navigation = st.navigation(
         ],
     }
 )
-navigation.run()
+page_guard.run(navigation, lang)

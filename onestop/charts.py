@@ -3,6 +3,10 @@
 A ChartSpec says what to show (data, kind, columns, labels, number format); renderers turn it
 into a Plotly figure for the dashboard and, later, a native PowerPoint chart or an HTML report.
 Pages build specs with pure functions and never assemble figures themselves.
+
+A spec holds plain text: agency, field, procedure and staff names come from imported files, so
+the Plotly renderer escapes every label it writes (Plotly reads a subset of HTML in titles, tick
+labels, legends and hovers, `<a href>` included) and inserts no label into a hover template.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from onestop import i18n
+from onestop.text import html_literal
 
 ChartKind = Literal["bar", "stacked_bar", "line", "area", "heatmap", "histogram"]
 ValueFormat = Literal["count", "share", "decimal"]
@@ -77,7 +82,10 @@ def to_plotly(spec: ChartSpec, lang: str = i18n.DEFAULT_LANGUAGE) -> go.Figure:
         is_date_axis = spec.data.schema.get(spec.x) in (pl.Date, pl.Datetime)
         # Hovers need the format too: Plotly's default shows English month names.
         _add_series(figure, spec, _date_format(spec, lang) if is_date_axis else None)
-    value_axis = {"title": spec.y_label, "tickformat": _tick_format(spec.value_format)}
+    value_axis = {
+        "title": html_literal(spec.y_label),
+        "tickformat": _tick_format(spec.value_format),
+    }
     if spec.kind != "heatmap" and spec.value_format == "count" and _largest_value(spec) < 10:
         # Plotly would put ticks at 0.5 steps and print them rounded: 0, 1, 1, 2, 2.
         value_axis["dtick"] = 1
@@ -86,9 +94,13 @@ def to_plotly(spec: ChartSpec, lang: str = i18n.DEFAULT_LANGUAGE) -> go.Figure:
     title_lines = textwrap.wrap(spec.title, TITLE_WIDTH) or [""]
     if spec.kind == "heatmap":
         # The first row of the data goes on top, as in a table.
-        value_axis = {"title": spec.y_label, "type": "category", "autorange": "reversed"}
+        value_axis = {
+            "title": html_literal(spec.y_label),
+            "type": "category",
+            "autorange": "reversed",
+        }
     figure.update_layout(
-        title={"text": "<br>".join(title_lines), "font": {"size": 20}},
+        title={"text": "<br>".join(map(html_literal, title_lines)), "font": {"size": 20}},
         separators=i18n.plotly_separators(lang),
         barmode="stack" if spec.kind == "stacked_bar" else "group",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "traceorder": "normal"},
@@ -125,7 +137,7 @@ def _date_format(spec: ChartSpec, lang: str) -> str:
 
 def _category_axis(spec: ChartSpec, lang: str) -> dict:
     """The x (category) axis: dates in the language's format, other categories in data order."""
-    axis: dict = {"title": spec.x_label}
+    axis: dict = {"title": html_literal(spec.x_label)}
     dtype = spec.data.schema.get(spec.x)
     if dtype in (pl.Date, pl.Datetime):
         date_format = _date_format(spec, lang)
@@ -138,9 +150,16 @@ def _category_axis(spec: ChartSpec, lang: str) -> dict:
         axis.update(
             type="category",
             categoryorder="array",
-            categoryarray=spec.data[spec.x].cast(pl.String).unique(maintain_order=True).to_list(),
+            categoryarray=_labels(
+                spec.data[spec.x].cast(pl.String).unique(maintain_order=True).to_list()
+            ),
         )
     return axis
+
+
+def _labels(values: list) -> list:
+    """Category values that Plotly shows verbatim: text escaped, numbers and dates unchanged."""
+    return [html_literal(value) if isinstance(value, str) else value for value in values]
 
 
 def _series_values(spec: ChartSpec) -> list:
@@ -157,10 +176,12 @@ def _add_series(figure: go.Figure, spec: ChartSpec, date_format: str | None = No
         rows = spec.data if value is None else spec.data.filter(pl.col(spec.series) == value)
         name = spec.series_labels.get(str(value), str(value)) if value is not None else spec.y_label
         colour = spec.colours.get(str(value), SERIES_COLOURS[index % len(SERIES_COLOURS)])
-        xs, ys = rows[spec.x].to_list(), rows[spec.y].to_list()
+        xs, ys = _labels(rows[spec.x].to_list()), rows[spec.y].to_list()
         if spec.horizontal:
             xs, ys = ys, xs
-        hover = f"{name}<br>{hover_category}: {hover_value}<extra></extra>"
+        # The trace's name is looked up, not pasted in: a name holding `%{y}` stays text.
+        hover = f"%{{fullData.name}}<br>{hover_category}: {hover_value}<extra></extra>"
+        name = html_literal(name)
         if spec.kind in ("bar", "stacked_bar"):
             trace = go.Bar(
                 x=xs,
@@ -196,18 +217,21 @@ def _add_heatmap(figure: go.Figure, spec: ChartSpec) -> None:
     pivot = frame.pivot(on=spec.x, index=spec.y, values=spec.z, sort_columns=False)
     columns = [c for c in pivot.columns if c != spec.y]
     cell = f"%{{z:{_hover_format(spec.value_format)}}}"
+    colorbar = {
+        "title": {"text": html_literal(spec.z_label or "")},
+        "tickformat": _tick_format(spec.value_format),
+    }
+    if spec.value_format == "count" and (spec.data[spec.z].max() or 0) < 10:
+        colorbar["dtick"] = 1  # as on value axes: 0.2 steps would print 0, 0, 0, 1, 1, 1
     figure.add_trace(
         go.Heatmap(
             z=pivot.select(columns).to_numpy(),
-            x=columns,
-            y=pivot[spec.y].cast(pl.String).to_list(),
+            x=_labels(columns),
+            y=_labels(pivot[spec.y].cast(pl.String).to_list()),
             colorscale="Blues",
             hovertemplate=f"%{{y}} · %{{x}}: {cell}<extra></extra>",
             texttemplate=cell if spec.show_values else None,
             textfont={"size": 14},
-            colorbar={
-                "title": {"text": spec.z_label or ""},
-                "tickformat": _tick_format(spec.value_format),
-            },
+            colorbar=colorbar,
         )
     )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from html import escape
-
 import polars as pl
 
 from onestop import i18n
 from onestop.report import FORM06_COUNTS, FORM06_GROUPS, Form06, display_rows
+from onestop.text import html_literal
 
 _STYLE = """
 <style>
@@ -32,19 +31,24 @@ _STYLE = """
 def form06_table_html(form: Form06, lang: str) -> str:
     """The form with its official two-level header (rowspan/colspan) and numbered columns."""
     head_top = [
-        f'<th rowspan="2">{escape(i18n.t("report.col_stt", lang))}</th>',
-        f'<th rowspan="2">{escape(i18n.t("report.col_field", lang))}</th>',
+        f'<th rowspan="2">{html_literal(i18n.t("report.col_stt", lang))}</th>',
+        f'<th rowspan="2">{html_literal(i18n.t("report.col_field", lang))}</th>',
     ]
     head_bottom = []
     for group_key, columns in FORM06_GROUPS:
-        head_top.append(f'<th colspan="{len(columns)}">{escape(i18n.t(group_key, lang))}</th>')
-        head_bottom += [f"<th>{escape(i18n.t(label, lang))}</th>" for _, label in columns]
+        head_top.append(
+            f'<th colspan="{len(columns)}">{html_literal(i18n.t(group_key, lang))}</th>'
+        )
+        head_bottom += [f"<th>{html_literal(i18n.t(label, lang))}</th>" for _, label in columns]
     numbers = "".join(f"<th>({number})</th>" for number in range(1, len(FORM06_COUNTS) + 3))
     body = []
     for line in display_rows(form, i18n.t("report.grand_total", lang)):
-        cells = [f'<td class="c">{escape(line.number)}</td>', f"<td>{escape(line.label)}</td>"]
+        cells = [
+            f'<td class="c">{html_literal(line.number)}</td>',
+            f"<td>{html_literal(line.label)}</td>",
+        ]
         cells += [
-            f'<td class="n">{escape(i18n.format_int(line.counts[name], lang))}</td>'
+            f'<td class="n">{html_literal(i18n.format_int(line.counts[name], lang))}</td>'
             for name in FORM06_COUNTS
         ]
         body.append(f'<tr class="{line.kind}">{"".join(cells)}</tr>')
@@ -64,7 +68,7 @@ def _columns(counts: int) -> str:
 def comparison_html(comparison: pl.DataFrame, lang: str) -> str:
     """The published-vs-data table, each row coloured by whether the figures agree."""
     headers = ["check_item", "check_published", "check_data", "check_difference", "check_verdict"]
-    head = "".join(f"<th>{escape(i18n.t(f'report.{key}', lang))}</th>" for key in headers)
+    head = "".join(f"<th>{html_literal(i18n.t(f'report.{key}', lang))}</th>" for key in headers)
     body = []
     for row in comparison.iter_rows(named=True):
         share = row["kind"] == "share"
@@ -79,11 +83,11 @@ def comparison_html(comparison: pl.DataFrame, lang: str) -> str:
         verdict = i18n.t("report.check_match" if row["matches"] else "report.check_gap", lang)
         label = i18n.t(f"report.item_{row['item']}", lang)
         cells = [
-            f"<td>{escape(label)}</td>",
-            f'<td class="n">{escape(show(row["published"]))}</td>',
-            f'<td class="n">{escape(show(row["data"]))}</td>',
-            f'<td class="n">{escape(difference)}</td>',
-            f'<td class="c">{escape(verdict)}</td>',
+            f"<td>{html_literal(label)}</td>",
+            f'<td class="n">{html_literal(show(row["published"]))}</td>',
+            f'<td class="n">{html_literal(show(row["data"]))}</td>',
+            f'<td class="n">{html_literal(difference)}</td>',
+            f'<td class="c">{html_literal(verdict)}</td>',
         ]
         kind = "match" if row["matches"] else "gap"
         body.append(f'<tr class="{kind}">{"".join(cells)}</tr>')

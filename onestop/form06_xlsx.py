@@ -7,6 +7,7 @@ import io
 import xlsxwriter
 
 from onestop import i18n
+from onestop.exports import WORKBOOK_OPTIONS
 from onestop.report import FORM06_COUNTS, FORM06_GROUPS, Form06, display_rows
 
 TITLE_ROW = 0
@@ -21,8 +22,9 @@ LAST_COLUMN = 12  # thirteen columns, A to M
 def form06_to_xlsx(form: Form06, lang: str = i18n.DEFAULT_LANGUAGE) -> bytes:
     """The form as .xlsx bytes: title, period, unit, merged two-level header, numbered rows."""
     buffer = io.BytesIO()
-    # in_memory keeps xlsxwriter from writing temporary files; the workbook is small.
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    # Agency and field names are written with write_string; the options make any other write
+    # of supplied text a string too, never a formula or a hyperlink.
+    workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
     formats = _formats(workbook)
     sheet = workbook.add_worksheet(i18n.t("report.sheet_name", lang))
     _write_heading(sheet, formats, form, lang)

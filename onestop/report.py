@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ import polars as pl
 from onestop import i18n
 from onestop.db import Store
 from onestop.filters import DossierFilter
+from onestop.text import csv_cell, markdown_literal
 
 # Biểu 06 columns 3 to 13, in the form's order, with their official numbers.
 FORM06_COUNTS: dict[str, int] = {
@@ -100,6 +102,18 @@ class Form06:
         }
 
 
+def identity_failures_markdown(form: Form06, lang: str) -> str:
+    """The failed identities as a Markdown list under a heading; empty when all hold.
+
+    Each line names an agency and a field from the data, escaped so it shows as written.
+    """
+    failures = form.identity_failures(lang)
+    if not failures:
+        return ""
+    heading = i18n.t("report.identities_fail", lang, count=len(failures))
+    return "\n\n".join([heading, "\n".join(f"- {markdown_literal(line)}" for line in failures)])
+
+
 def build_form06(store: Store, dossier_filter: DossierFilter) -> Form06:
     """Biểu 06 for a filter, counted by the rules in classified_dossiers."""
     return Form06(dossier_filter, store.query("form06_rows", dossier_filter.params()))
@@ -110,21 +124,33 @@ def to_json(form: Form06) -> str:
 
 
 def to_csv(form: Form06) -> str:
-    """One line per agency and field, then a TOTAL line; the header uses the JSON names."""
+    """One line per agency and field, then a TOTAL line; the header uses the JSON names.
+
+    Agency and field names come from imported files: one starting like a formula gets a `'`.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["agency", "field", *FORM06_COUNTS])
     for row in form.rows.iter_rows(named=True):
-        writer.writerow([row["agency"], row["field"], *(row[c] for c in FORM06_COUNTS)])
+        names = [csv_cell(row["agency"] or ""), csv_cell(row["field"] or "")]
+        writer.writerow([*names, *(row[c] for c in FORM06_COUNTS)])
     writer.writerow(["TOTAL", "", *form.total.values()])
     return buffer.getvalue()
+
+
+def terminal_text(text: str | None) -> str:
+    """Text safe to print: control characters (ANSI escapes, bells, CR) shown as `\\x1b` etc."""
+    return "".join(
+        f"\\x{ord(ch):02x}" if unicodedata.category(ch) == "Cc" else ch for ch in text or ""
+    )
 
 
 def to_table(form: Form06) -> str:
     """A plain-text table for the terminal, numbered like the form's columns."""
     header = ["Agency", "Field", *(str(number) for number in FORM06_COUNTS.values())]
     body = [
-        [row["agency"], row["field"], *(str(row[c]) for c in FORM06_COUNTS)]
+        [terminal_text(row["agency"]), terminal_text(row["field"])]
+        + [str(row[c]) for c in FORM06_COUNTS]
         for row in form.rows.iter_rows(named=True)
     ]
     body.append(["TOTAL", "", *(str(v) for v in form.total.values())])

@@ -50,5 +50,10 @@ def markdown_literal(text: str) -> str:
 
 
 def html_literal(text: object) -> str:
-    """Text shown verbatim inside HTML or a Plotly label (Plotly decodes these entities)."""
-    return html.escape(str(text), quote=True)
+    """Text shown verbatim inside HTML or a Plotly label.
+
+    Quotes become numeric references: plotly.js decodes `&lt;`, `&gt;`, `&amp;` and numeric ones
+    but shows `&quot;` as written, while browsers decode all of them (attributes included).
+    """
+    escaped = html.escape(str(text), quote=False)
+    return escaped.replace('"', "&#34;").replace("'", "&#39;")

@@ -5,7 +5,6 @@ Pages call these instead of touching Streamlit state or the database themselves.
 
 from __future__ import annotations
 
-import io
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -15,7 +14,7 @@ from urllib.parse import urlparse
 import polars as pl
 import streamlit as st
 
-from onestop import charts, db, i18n, url_state
+from onestop import charts, db, exports, i18n, url_state
 from onestop.charts import ChartSpec
 from onestop.db import DatabaseError, Store
 from onestop.filters import CHANNELS, RECEIVERS, DossierFilter, pilot_filter
@@ -406,18 +405,12 @@ def _procedure_widget(lang: str, agency_ids: list[int]) -> list[int]:
     )
 
 
-def _excel_bytes(frame: pl.DataFrame) -> bytes:
-    buffer = io.BytesIO()
-    frame.write_excel(buffer, autofit=True)
-    return buffer.getvalue()
-
-
 def downloads(frame: pl.DataFrame, name: str, lang: str) -> None:
-    """CSV and XLSX download buttons for a frame (a chart's data or a table)."""
+    """CSV and XLSX download buttons for a frame (a chart's data or a table), formula-free."""
     csv_column, xlsx_column, _ = st.columns([1, 1, 4])
     csv_column.download_button(
         i18n.t("app.download_csv", lang),
-        frame.write_csv().encode("utf-8-sig"),  # the BOM lets Excel read Vietnamese text
+        exports.csv_bytes(frame),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{name}_csv",
@@ -425,7 +418,7 @@ def downloads(frame: pl.DataFrame, name: str, lang: str) -> None:
     )
     xlsx_column.download_button(
         i18n.t("app.download_xlsx", lang),
-        _excel_bytes(frame),
+        exports.xlsx_bytes(frame),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{name}_xlsx",

@@ -22,10 +22,9 @@ if form.rows.height == 0:
     st.stop()
 st.html(form06_table_html(form, lang))
 
-failures = form.identity_failures(lang)
+failures = report.identity_failures_markdown(form, lang)
 if failures:
-    listed = "\n".join(f"- {failure}" for failure in failures)
-    st.error(f"{i18n.t('report.identities_fail', lang, count=len(failures))}\n\n{listed}")
+    st.error(failures)
 else:
     st.success(i18n.t("report.identities_hold", lang), icon=":material/check_circle:")
 

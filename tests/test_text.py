@@ -62,4 +62,4 @@ def test_markdown_literal_escapes_every_markup_character(hostile: str) -> None:
 
 
 def test_html_literal_escapes_tags_and_quotes() -> None:
-    assert html_literal('<a href="x">y</a>') == "&lt;a href=&quot;x&quot;&gt;y&lt;/a&gt;"
+    assert html_literal('<a href="x">y</a>') == "&lt;a href=&#34;x&#34;&gt;y&lt;/a&gt;"
