@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import re
@@ -130,21 +131,49 @@ def to_text(results: dict[str, Any]) -> str:
 
 
 def cmd_bench(args) -> int:
-    parts = set(args.only.split(",")) if args.only else {"queries", "staffing", "import"}
+    parts = args.only or set(PARTS)
     database = Path(args.db) if args.db else None
-    if database is not None:
-        db.Store(database).signature()  # one clear sentence when it is missing
+    if database is None:
+        from onestop.cli import check_memory_for_demo
+
+        check_memory_for_demo(args.dossiers)
     results = run(args.dossiers, database, args.import_rows, parts)
     results["measured_at"] = dt.datetime.now().isoformat(timespec="seconds")
     print(json.dumps(results, indent=2, default=str) if args.format == "json" else to_text(results))
     return 0
 
 
+PARTS = ("queries", "staffing", "import")
+MAX_IMPORT_ROWS = 10_000_000  # ten times the 1-million-row target file
+
+
+def _parts(text: str) -> set[str]:
+    """The type of --only: a comma-separated subset of PARTS."""
+    chosen = {part.strip() for part in text.split(",") if part.strip()}
+    unknown = sorted(chosen - set(PARTS))
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"expected parts among {','.join(PARTS)}, got '{text}'")
+    return chosen
+
+
 def add_command(commands, db_help: str) -> None:
+    from onestop.cli import demo_size, number_in
+
     parser = commands.add_parser("bench", help="measure the speed targets")
     parser.add_argument("--db", help="benchmark this database instead of building a demo")
-    parser.add_argument("--dossiers", type=int, default=1_000_000, help="demo size to build")
-    parser.add_argument("--import-rows", type=int, default=1_000_000)
-    parser.add_argument("--only", help="comma-separated parts: queries,staffing,import")
+    parser.add_argument(
+        "--dossiers",
+        type=demo_size,
+        default=1_000_000,
+        help=f"demo size to build, {demo.MIN_DOSSIERS:,} to {demo.MAX_DOSSIERS:,}",
+    )
+    parser.add_argument(
+        "--import-rows",
+        type=number_in(1, MAX_IMPORT_ROWS, whole=True),
+        default=1_000_000,
+        help=f"rows of the import benchmark's file, at most {MAX_IMPORT_ROWS:,}",
+    )
+    parser.add_argument("--only", type=_parts, help="comma-separated parts: " + ",".join(PARTS))
     parser.add_argument("--format", choices=["table", "json"], default="table")
-    parser.set_defaults(run=cmd_bench)
+    # Without --db the benchmark builds its own demo in a temporary folder.
+    parser.set_defaults(run=cmd_bench, uses_database=lambda args: bool(args.db))

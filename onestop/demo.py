@@ -32,6 +32,14 @@ PILOT_START = dt.date(2023, 1, 1)
 PILOT_END = dt.date(2023, 12, 31)
 BASELINE_YEAR = 2022
 DEFAULT_DOSSIERS = 40_000
+BASELINE_DOSSIERS = 1580  # the pilot agencies' own counters in the baseline year
+# The pilot and its baseline are always built, so a smaller demo cannot be asked for.
+MIN_DOSSIERS = PILOT_TARGET["received_total"] + BASELINE_DOSSIERS
+# Twice the 10-million speed target; about 12 GB of memory while building (see memory_needed).
+MAX_DOSSIERS = 20_000_000
+# Peak memory of `onestop demo`, measured: 280 MB at 200,000 dossiers, 684 MB at 1,000,000.
+_MEMORY_BASE_BYTES = 200e6
+_MEMORY_BYTES_PER_DOSSIER = 600
 
 PILOT_AGENCIES = [
     ("STP", "Sở Tư pháp", ["Hộ tịch", "Lý lịch tư pháp", "Công chứng", "Luật sư"]),
@@ -78,6 +86,16 @@ PROCEDURE_OBJECTS = [
 LEGAL_DAYS = np.array([1, 3, 5, 7, 10, 12, 15, 20, 30])
 LEGAL_DAYS_WEIGHT = np.array([4, 10, 18, 12, 20, 6, 15, 10, 5], dtype=float)
 POSTAL_STAFF_ID = 1
+
+
+def memory_needed(total: int) -> float:
+    """Bytes of memory building a demo of `total` dossiers takes at its peak (an estimate)."""
+    return _MEMORY_BASE_BYTES + _MEMORY_BYTES_PER_DOSSIER * total
+
+
+def largest_fitting(memory_bytes: float) -> int:
+    """The largest demo whose estimated peak memory fits in `memory_bytes`."""
+    return int((memory_bytes - _MEMORY_BASE_BYTES) // _MEMORY_BYTES_PER_DOSSIER)
 
 
 @dataclass(frozen=True)
@@ -578,7 +596,7 @@ def populations(plan: DemoPlan, agency_ids: dict[str, list[int]]) -> list[Popula
     """The pilot, its baseline, and the non-pilot agencies' dossiers for a plan."""
     pilot_ids = agency_ids["pilot"]
     pilot_split = _split(PILOT_TARGET["received_total"], [0.3, 0.22, 0.18, 0.12, 0.1, 0.08])
-    baseline_split = _split(1580, [0.28, 0.24, 0.18, 0.12, 0.1, 0.08])
+    baseline_split = _split(BASELINE_DOSSIERS, [0.28, 0.24, 0.18, 0.12, 0.1, 0.08])
     others = agency_ids["other"]
     remaining = max(plan.total - sum(pilot_split) - sum(baseline_split) - plan.not_accepted, 0)
     weights = 1.0 / np.arange(1, len(others) + 1) ** 0.6

@@ -241,7 +241,9 @@ def run_replication(
     arrival, service, days = _draw_replication(load, settings, rng)
     started, desk_done, backlog = _simulate(arrival, service, days, staff)
     open_minutes = sum(end - start for day in days for start, end in day.sessions)
-    wait = started - arrival
+    # SimPy reaches an arrival time by adding timeouts, which can land an ulp before it: a wait
+    # of -1e-13 minutes is a wait of 0 (and must not be written "-0.0").
+    wait = np.maximum(started - arrival, 0.0)
     counted = wait[arrival >= settings.warmup_minutes]
     # Overtime counts each session: serving the morning's queue through lunch is overtime too.
     ends = np.array([end for day in days for _, end in day.sessions])

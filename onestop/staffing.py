@@ -24,7 +24,7 @@ from onestop import db, queueing
 from onestop.calendar import DEFAULT_HOURS, CounterHours, working_days
 from onestop.db import DatabaseError, Store
 from onestop.filters import DossierFilter, pilot_filter
-from onestop.i18n import format_decimal, format_int, format_share, t
+from onestop.i18n import format_date, format_decimal, format_int, format_share, t
 from onestop.simulation import (
     CounterLoad,
     SimulationSettings,
@@ -32,6 +32,7 @@ from onestop.simulation import (
     open_minutes_by_hour,
     simulate,
 )
+from onestop.text import markdown_literal
 
 PURPOSES = ("guidance", "submission", "pickup")
 DESK_KINDS = ("online_check", "digitise")
@@ -49,6 +50,17 @@ DEFAULT_PICKUP_SHARE = 0.35
 MIN_TIMED_VISITS = 20  # fewer timed visits of a purpose than this: use the default minutes
 MAX_STAFF = 8
 MODELS = ("erlang-c", "simulation")
+# What the page's widgets and `onestop staffing` accept, so both refuse the same values.
+TASK_MINUTES_RANGE = (0.5, 120.0)
+TARGET_WAIT_RANGE = (1.0, 120.0)
+# Above -100% (nothing left to serve); at most eleven times the volume, which the simulation
+# still runs in seconds (1e9 percent used to exhaust the memory).
+GROWTH_RANGE = (-100.0, 1000.0)
+# Eight staff at half a minute each serve 960 citizens an hour: more is not a counter.
+MAX_ARRIVALS_PER_HOUR = 1000.0
+DAYS_RANGE = (1, 1000)
+REPLICATIONS_RANGE = (2, 100)  # two at least, for a confidence interval
+SERVICE_CV_RANGE = (0.0, 5.0)
 
 
 @dataclass(frozen=True)
@@ -59,12 +71,29 @@ class ServiceTarget:
     wait_min: float = 15.0
     max_utilisation: float = 0.85
 
+    def waits_met(self, result: dict) -> bool:
+        """Whether enough citizens wait no more than the target wait."""
+        return 1.0 - result["p_wait_over_target"] >= self.share_within
+
+    def busy_met(self, result: dict) -> bool:
+        """Whether staff are busy less than the highest acceptable share of their time."""
+        return result["utilisation"] < self.max_utilisation
+
+    def verdict(self, result: dict) -> str:
+        """One of VERDICTS: the single judgement a scenario's sentence is written from."""
+        waits, busy = self.waits_met(result), self.busy_met(result)
+        if waits and busy:
+            return "meets"
+        if waits:
+            return "busy"
+        return "waits" if busy else "busy_and_waits"
+
     def met_by(self, result: dict) -> bool:
         """Whether a scenario's figures meet the target."""
-        return (
-            1.0 - result["p_wait_over_target"] >= self.share_within
-            and result["utilisation"] < self.max_utilisation
-        )
+        return self.verdict(result) == "meets"
+
+
+VERDICTS = ("meets", "busy", "waits", "busy_and_waits")
 
 
 @dataclass(frozen=True)
@@ -280,60 +309,147 @@ def breadth_by_staffer(monthly: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def breadth_comparison(breadth: pl.DataFrame) -> dict[str, float]:
-    """Mean monthly procedures and fields of postal staffers against the agencies' own."""
-    out = {}
+def breadth_comparison(breadth: pl.DataFrame) -> dict[str, float | None]:
+    """Mean monthly procedures and fields of postal staffers against the agencies' own.
+
+    None where the period has no staffer of that organisation (not 0, which would be a claim).
+    """
+    out: dict[str, float | None] = {}
     for organisation in ("postal", "agency"):
         rows = breadth.filter(pl.col("organisation") == organisation)
-        out[f"{organisation}_procedures"] = float(rows["procedures_per_month"].mean() or 0.0)
-        out[f"{organisation}_fields"] = float(rows["fields_per_month"].mean() or 0.0)
+        for name in ("procedures", "fields"):
+            mean = rows[f"{name}_per_month"].mean() if rows.height else None
+            out[f"{organisation}_{name}"] = None if mean is None else float(mean)
     return out
 
 
 # --- sentences ------------------------------------------------------------------------------
+#
+# Every figure in a sentence is shown on the side of its threshold that the verdict says it is
+# (89.6% that falls short of 90% is written 89%, not 90%), tiny negatives from floating point
+# are written 0, missing figures as words, and English counts take their singular at 1.
 
 
-def scenario_sentence(result: dict, target: ServiceTarget, lang: str) -> str:
-    """A plain sentence for one scenario in the user's language."""
-    if result["meets_target"]:
-        verdict = t("staffing.verdict_meets", lang)
-    elif result["utilisation"] >= target.max_utilisation:
-        verdict = t(
-            "staffing.verdict_busy", lang, limit=format_share(target.max_utilisation, lang, 0)
-        )
-    else:
-        verdict = t(
-            "staffing.verdict_waits", lang, share=format_share(target.share_within, lang, 0)
-        )
+def _counted(noun: str, number: str, lang: str) -> str:
+    """`1 staffer`, `2 staff`: a number with its noun in the right form (Vietnamese has one)."""
+    return t(f"staffing.{noun}_{'one' if number == '1' else 'other'}", lang, n=number)
+
+
+def _number(value: float, lang: str, digits: int) -> str:
+    """A number with `digits` decimals, never `-0`."""
+    shown = round(value, digits)
+    return format_decimal(0.0 if shown == 0 else shown, lang, digits)
+
+
+def _digits(value: float, most: int = 2) -> int:
+    """The fewest decimals (up to `most`) that show a value exactly: 15 → 0, 7.5 → 1."""
+    for digits in range(most + 1):
+        scaled = value * 10**digits
+        if abs(scaled - round(scaled)) < 1e-6:
+            return digits
+    return most
+
+
+def minutes_phrase(value: float | None, lang: str, digits: int = 1) -> str:
+    """`6.2 minutes`, `1 minute`, `no data`; waits are never negative."""
+    if value is None or math.isnan(value):
+        return t("staffing.no_data", lang)
+    if math.isinf(value):
+        return t("staffing.minutes_unbounded", lang)
+    return _counted("minutes", _number(max(value, 0.0), lang, digits), lang)
+
+
+def _wait_target(target: ServiceTarget, lang: str) -> str:
+    return minutes_phrase(target.wait_min, lang, _digits(target.wait_min, 1))
+
+
+def _percent(value: float, lang: str, digits: int) -> str:
+    return f"{_number(value * 100, lang, digits)}%"
+
+
+def threshold_share(threshold: float, lang: str) -> str:
+    """A target share as written in sentences: exactly (90%, 92.5%)."""
+    return _percent(threshold, lang, _digits(threshold * 100))
+
+
+def share_beside(value: float, threshold: float, at_least: bool, lang: str) -> str:
+    """A share written on the side of `threshold` the verdict puts it (at_least: ≥, else <).
+
+    Shown with the threshold's decimals; a share strictly between 0 and 1 is never written as
+    0% or 100%.
+    """
+    digits = _digits(threshold * 100)
+    step = 10.0**-digits
+    limit = round(threshold * 100, digits)
+    shown = round(value * 100, digits)
+    shown = max(shown, limit) if at_least else min(shown, limit - step)
+    if 0.0 < value < 1.0:
+        bounded = min(max(shown, step), 100.0 - step)
+        if (bounded >= limit) == at_least:  # never at the cost of the verdict's side
+            shown = bounded
+    return f"{_number(max(shown, 0.0), lang, digits)}%"
+
+
+def verdict_sentence(verdict: str, target: ServiceTarget, lang: str) -> str:
+    """The closing words of a scenario's sentence for its verdict."""
     return t(
-        "staffing.scenario_sentence",
+        f"staffing.verdict_{verdict}",
         lang,
-        staff=result["staff"],
-        within=format_share(1.0 - result["p_wait_over_target"], lang, 0),
-        minutes=format_decimal(target.wait_min, lang, 0),
-        mean=_minutes(result["mean_wait_min"], lang),
-        p95=_minutes(result["p95_wait_min"], lang),
-        utilisation=format_share(result["utilisation"], lang, 0),
-        backlog=_minutes(result.get("desk_backlog_min", 0.0), lang),
-        overtime=_minutes(result.get("overtime_min", 0.0), lang),
-        verdict=verdict,
+        share=threshold_share(target.share_within, lang),
+        wait=_wait_target(target, lang),
+        limit=threshold_share(target.max_utilisation, lang),
     )
 
 
-def _minutes(value: float, lang: str) -> str:
-    return "∞" if math.isinf(value) else format_decimal(value, lang, 1)
+def _citizens(result: dict) -> float:
+    return float(result.get("citizens_per_day", result.get("citizens", 1.0)) or 0.0)
+
+
+def scenario_sentence(result: dict, target: ServiceTarget, lang: str) -> str:
+    """A plain sentence for one scenario in the user's language, written from one verdict."""
+    verdict = target.verdict(result)
+    staff = format_int(result["staff"], lang)
+    values = {
+        "staff": _counted("staff", staff, lang),
+        "who": _counted("who", staff, lang),
+        "utilisation": share_beside(
+            result["utilisation"], target.max_utilisation, not target.busy_met(result), lang
+        ),
+        "backlog": minutes_phrase(result.get("desk_backlog_min", 0.0), lang),
+        "overtime": minutes_phrase(result.get("overtime_min", 0.0), lang),
+        "verdict": verdict_sentence(verdict, target, lang),
+    }
+    if _citizens(result) <= 0:
+        return t("staffing.scenario_sentence_no_citizens", lang, **values)
+    return t(
+        "staffing.scenario_sentence",
+        lang,
+        within=share_beside(
+            1.0 - result["p_wait_over_target"],
+            target.share_within,
+            target.waits_met(result),
+            lang,
+        ),
+        wait=_wait_target(target, lang),
+        mean=minutes_phrase(result["mean_wait_min"], lang),
+        p95=minutes_phrase(result["p95_wait_min"], lang),
+        **values,
+    )
 
 
 def answer_sentence(enough: int | None, target: ServiceTarget, lang: str) -> str:
     """The answer to the question in the title."""
     values = {
-        "share": format_share(target.share_within, lang, 0),
-        "minutes": format_decimal(target.wait_min, lang, 0),
-        "limit": format_share(target.max_utilisation, lang, 0),
+        "share": threshold_share(target.share_within, lang),
+        "wait": _wait_target(target, lang),
+        "limit": threshold_share(target.max_utilisation, lang),
     }
     if enough is None:
-        return t("staffing.answer_none", lang, most=MAX_STAFF, **values)
-    return t("staffing.answer", lang, staff=enough, **values)
+        most = _counted("staff", format_int(MAX_STAFF, lang), lang)
+        return t("staffing.answer_none", lang, most=most, **values)
+    if enough == 1:
+        return t("staffing.answer_one", lang, **values)
+    return t("staffing.answer_other", lang, staff=format_int(enough, lang), **values)
 
 
 def source_sentence(measured: MeasuredLoad, lang: str) -> str:
@@ -346,16 +462,59 @@ def source_sentence(measured: MeasuredLoad, lang: str) -> str:
     )
 
 
-def breadth_sentence(comparison: dict[str, float], lang: str) -> str:
+def _per_month(noun: str, value: float, lang: str) -> str:
+    digits = 0 if value >= 10 else _digits(round(value, 1), 1)
+    return _counted(noun, _number(value, lang, digits), lang)
+
+
+def breadth_sentence(comparison: dict[str, float | None], lang: str) -> str:
     """How many procedures and fields the postal staffer handles against the agencies' staff."""
-    return t(
-        "staffing.breadth_sentence",
-        lang,
-        postal_procedures=format_decimal(comparison["postal_procedures"], lang, 0),
-        postal_fields=format_decimal(comparison["postal_fields"], lang, 0),
-        agency_procedures=format_decimal(comparison["agency_procedures"], lang, 0),
-        agency_fields=format_decimal(comparison["agency_fields"], lang, 0),
-    )
+    values = {}
+    present = []
+    for organisation in ("postal", "agency"):
+        procedures = comparison[f"{organisation}_procedures"]
+        fields = comparison[f"{organisation}_fields"]
+        if procedures is None or fields is None:
+            continue
+        present.append(organisation)
+        values[f"{organisation}_procedures"] = _per_month("procedures", procedures, lang)
+        values[f"{organisation}_fields"] = _per_month("fields", fields, lang)
+    case = {("postal", "agency"): "both", ("postal",): "postal_only", ("agency",): "agency_only"}
+    return t(f"staffing.breadth_{case.get(tuple(present), 'none')}", lang, **values)
+
+
+def scope_sentence(
+    question: Question, agencies: pl.DataFrame, lang: str, markdown: bool = False
+) -> str:
+    """Whose load, over which period, with which what-ifs: agency names escaped for Markdown."""
+    period = {
+        "start": format_date(question.filter.date_from, lang),
+        "end": format_date(question.filter.date_to, lang),
+    }
+    chosen = question.filter.agency_ids
+    if chosen:
+        count = _counted("agencies", format_int(len(chosen), lang), lang)
+        parts = [t("staffing.scope_chosen", lang, agencies=count, **period)]
+    else:
+        parts = [t("staffing.scope_every", lang, **period)]
+    if question.added_agency_ids:
+        named = dict(zip(agencies["agency_id"], agencies["name"], strict=True))
+        names = [str(named.get(agency_id, agency_id)) for agency_id in question.added_agency_ids]
+        if markdown:
+            names = [markdown_literal(name) for name in names]
+        count = _counted("agencies", format_int(len(names), lang), lang)
+        parts.append(t("staffing.scope_added", lang, agencies=count, names=", ".join(names)))
+    growth = question.growth_pct
+    shown = _number(abs(growth), lang, _digits(abs(growth), 1))
+    if round(abs(growth), 1) > 0:
+        direction = "up" if growth > 0 else "down"
+        parts.append(t(f"staffing.scope_growth_{direction}", lang, growth=f"{shown}%"))
+    return " ".join(parts)
+
+
+def has_load(measured: MeasuredLoad) -> bool:
+    """Whether the period brings any counter or desk work at all."""
+    return bool(measured.load.arrivals.sum() > 0 or measured.load.desk_tasks.sum() > 0)
 
 
 # --- the command line -----------------------------------------------------------------------
@@ -365,29 +524,37 @@ def _staff_list(text: str) -> tuple[int, ...]:
     try:
         levels = tuple(sorted({int(part) for part in text.split(",") if part.strip()}))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a list like 1,2,3") from None
+        raise argparse.ArgumentTypeError(
+            f"expected staff levels like 1,2,3 (each from 1 to {MAX_STAFF}), got '{text}'"
+        ) from None
     if not levels or levels[0] < 1 or levels[-1] > MAX_STAFF:
-        raise argparse.ArgumentTypeError(f"staff levels must be between 1 and {MAX_STAFF}")
+        raise argparse.ArgumentTypeError(
+            f"expected staff levels like 1,2,3 (each from 1 to {MAX_STAFF}), got '{text}'"
+        )
     return levels
 
 
 def _task_minutes(text: str) -> tuple[str, float]:
+    from onestop.cli import number_in
+
     task, _, value = text.partition("=")
     if task not in DEFAULT_TASK_MINUTES:
         known = ", ".join(DEFAULT_TASK_MINUTES)
-        raise argparse.ArgumentTypeError(f"unknown task '{task}' (tasks: {known})")
+        raise argparse.ArgumentTypeError(f"unknown task '{task}' in '{text}' (tasks: {known})")
+    low, high = TASK_MINUTES_RANGE
     try:
-        minutes = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not TASK=MINUTES") from None
-    if minutes <= 0:
-        raise argparse.ArgumentTypeError("task minutes must be positive")
+        minutes = number_in(low, high, unit="minutes")(value)
+    except argparse.ArgumentTypeError as error:
+        raise argparse.ArgumentTypeError(f"{task}: {error}") from None
     return task, minutes
 
 
 def add_command(commands: argparse._SubParsersAction, db_help: str) -> None:
-    """Register `onestop staffing`."""
-    from onestop.cli import _date
+    """Register `onestop staffing`; every number is range-checked by its argparse type."""
+    from onestop.cli import _date, number_in, seed_argument
+
+    def fraction(what: str):
+        return number_in(0, 1, above_low=True, unit=what)
 
     parser = commands.add_parser("staffing", help="how many postal staff the counter needs")
     parser.add_argument("--db", help=db_help)
@@ -395,43 +562,84 @@ def add_command(commands: argparse._SubParsersAction, db_help: str) -> None:
     parser.add_argument("--agency", action="append", help="name or code; repeatable")
     parser.add_argument("--from", dest="date_from", type=_date, help="default: pilot start")
     parser.add_argument("--to", dest="date_to", type=_date, help="default: pilot end")
-    parser.add_argument("--staff", type=_staff_list, default=(1, 2, 3, 4), help="e.g. 1,2,3")
+    parser.add_argument(
+        "--staff", type=_staff_list, default=(1, 2, 3, 4), help=f"e.g. 1,2,3 (1 to {MAX_STAFF})"
+    )
     parser.add_argument("--add-agency", action="append", help="add its load; repeatable")
     parser.add_argument(
         "--add-non-pilot", action="store_true", help="add every agency outside the pilot"
     )
-    parser.add_argument("--growth", type=float, default=0.0, help="volume growth, percent")
+    low, high = GROWTH_RANGE
     parser.add_argument(
-        "--task-minutes", type=_task_minutes, action="append", help="e.g. submission=15"
+        "--growth",
+        type=number_in(low, high, above_low=True, unit="percent"),
+        default=0.0,
+        help=f"volume growth in percent, above {low:g} and at most {high:g}",
     )
-    parser.add_argument("--target-share", type=float, default=ServiceTarget.share_within)
-    parser.add_argument("--target-wait", type=float, default=ServiceTarget.wait_min)
-    parser.add_argument("--max-utilisation", type=float, default=ServiceTarget.max_utilisation)
-    parser.add_argument("--days", type=int, default=SimulationSettings.days)
-    parser.add_argument("--replications", type=int, default=SimulationSettings.replications)
-    parser.add_argument("--seed", type=int, default=SimulationSettings.seed)
+    parser.add_argument(
+        "--task-minutes",
+        type=_task_minutes,
+        action="append",
+        help="e.g. submission=15 ({:g} to {:g} minutes)".format(*TASK_MINUTES_RANGE),
+    )
+    parser.add_argument(
+        "--target-share",
+        type=fraction("a share of citizens"),
+        default=ServiceTarget.share_within,
+        help="share of citizens who must wait no more than --target-wait (0 to 1)",
+    )
+    parser.add_argument(
+        "--target-wait",
+        type=number_in(*TARGET_WAIT_RANGE, unit="minutes"),
+        default=ServiceTarget.wait_min,
+        help="longest acceptable wait, {:g} to {:g} minutes".format(*TARGET_WAIT_RANGE),
+    )
+    parser.add_argument(
+        "--max-utilisation",
+        type=fraction("a share of working time"),
+        default=ServiceTarget.max_utilisation,
+        help="staff must be busy less than this share of their time (0 to 1)",
+    )
+    parser.add_argument(
+        "--days",
+        type=number_in(*DAYS_RANGE, whole=True),
+        default=SimulationSettings.days,
+        help="simulated working days, {} to {}".format(*DAYS_RANGE),
+    )
+    parser.add_argument(
+        "--replications",
+        type=number_in(*REPLICATIONS_RANGE, whole=True),
+        default=SimulationSettings.replications,
+        help="independent runs the days are split into, {} to {}".format(*REPLICATIONS_RANGE),
+    )
+    parser.add_argument("--seed", type=seed_argument(), default=SimulationSettings.seed)
     parser.add_argument("--lang", choices=["vi", "en"], default="vi")
     parser.add_argument("--format", choices=["table", "json"], default="table")
     model_only = parser.add_argument_group("model only (no database)")
-    model_only.add_argument("--arrivals-per-hour", type=float)
-    model_only.add_argument("--service-minutes", type=float)
+    model_only.add_argument(
+        "--arrivals-per-hour",
+        type=number_in(0, MAX_ARRIVALS_PER_HOUR, unit="citizens an hour"),
+        help=f"0 to {MAX_ARRIVALS_PER_HOUR:g}",
+    )
+    model_only.add_argument(
+        "--service-minutes",
+        type=number_in(*TASK_MINUTES_RANGE, unit="minutes"),
+        help="{:g} to {:g}".format(*TASK_MINUTES_RANGE),
+    )
     model_only.add_argument("--model", choices=MODELS, default="erlang-c")
     model_only.add_argument(
         "--distribution", choices=["lognormal", "exponential"], default="lognormal"
     )
-    model_only.add_argument("--service-cv", type=float, default=DEFAULT_SERVICE_CV)
-    parser.set_defaults(run=cmd_staffing)
+    model_only.add_argument(
+        "--service-cv",
+        type=number_in(*SERVICE_CV_RANGE),
+        default=DEFAULT_SERVICE_CV,
+        help="coefficient of variation of service times, {:g} to {:g}".format(*SERVICE_CV_RANGE),
+    )
+    parser.set_defaults(run=cmd_staffing, uses_database=lambda args: not _is_model_only(args))
 
 
 def _settings(args: argparse.Namespace) -> tuple[ServiceTarget, SimulationSettings]:
-    if not 0 < args.target_share <= 1 or not 0 < args.max_utilisation <= 1:
-        from onestop.cli import UsageError
-
-        raise UsageError("--target-share and --max-utilisation are fractions between 0 and 1.")
-    if args.days < 1 or args.replications < 2:
-        from onestop.cli import UsageError
-
-        raise UsageError("--days must be positive and --replications at least 2.")
     target = ServiceTarget(args.target_share, args.target_wait, args.max_utilisation)
     settings = SimulationSettings(
         days=args.days,
@@ -450,8 +658,6 @@ def model_only(args: argparse.Namespace) -> dict:
 
     if args.arrivals_per_hour is None or args.service_minutes is None:
         raise UsageError("--arrivals-per-hour and --service-minutes go together.")
-    if args.arrivals_per_hour < 0 or args.service_minutes <= 0:
-        raise UsageError("--arrivals-per-hour must be ≥ 0 and --service-minutes positive.")
     target, settings = _settings(args)
     question = Question(
         DossierFilter(dt.date.today(), dt.date.today()), args.staff, target=target,
@@ -496,6 +702,15 @@ def question_from_args(store: Store, args: argparse.Namespace) -> Question:
     from onestop.cli import UsageError, resolve_agencies
 
     use_pilot = args.pilot or not args.agency
+    if use_pilot and not args.pilot:
+        agencies = store.query("agencies")
+        if not agencies["is_pilot"].any():
+            codes = agencies["code"].to_list()
+            shown = ", ".join(codes[:10]) + (", …" if len(codes) > 10 else "")
+            raise UsageError(
+                "This database defines no pilot: name the agencies with --agency "
+                f"(codes: {shown or 'none yet'}) and the period with --from and --to."
+            )
     agency_ids = resolve_agencies(store, args.agency or [], use_pilot)
     added = resolve_agencies(store, args.add_agency or [], False)
     if args.add_non_pilot:
@@ -504,8 +719,6 @@ def question_from_args(store: Store, args: argparse.Namespace) -> Question:
     date_from, date_to = _default_period(store, args)
     if date_from > date_to:
         raise UsageError("--from must not be later than --to.")
-    if args.growth <= -100:
-        raise UsageError("--growth must be above -100 percent.")
     target, settings = _settings(args)
     return Question(
         DossierFilter(date_from, date_to, agency_ids),
@@ -518,8 +731,11 @@ def question_from_args(store: Store, args: argparse.Namespace) -> Question:
     )
 
 
-def answer(store: Store, question: Question, lang: str) -> dict:
-    """Everything the page and the command show for a question."""
+def answer(store: Store, question: Question, lang: str, markdown: bool = False) -> dict:
+    """Everything the page and the command show for a question.
+
+    With markdown=True, text the data supplies (agency names) is escaped for st.markdown.
+    """
     measured = measure_load(store, question.load_filter(), question.task_minutes)
     evaluated = evaluate(measured, question)
     for result in evaluated["scenarios"]:
@@ -527,11 +743,15 @@ def answer(store: Store, question: Question, lang: str) -> dict:
     breadth_filter = DossierFilter(question.filter.date_from, question.filter.date_to)
     breadth = breadth_by_staffer(store.query("staffer_breadth_by_month", breadth_filter.params()))
     comparison = breadth_comparison(breadth)
+    loaded = has_load(measured)
     return {
         "period": [question.filter.date_from.isoformat(), question.filter.date_to.isoformat()],
         "agency_ids": list(question.filter.agency_ids),
         "added_agency_ids": list(question.added_agency_ids),
         "growth_pct": question.growth_pct,
+        "scope": {
+            "sentence": scope_sentence(question, store.query("agencies"), lang, markdown),
+        },
         "source": {
             "arrivals": measured.arrivals_source,
             "service": measured.service_source,
@@ -541,9 +761,12 @@ def answer(store: Store, question: Question, lang: str) -> dict:
         "service_cv": measured.service_cv,
         "citizens_per_day": float(measured.load.arrivals.sum() / 5.0),
         "desk_tasks_per_day": float(measured.load.desk_tasks.sum() / 5.0),
+        "has_load": loaded,
         "scenarios": evaluated["scenarios"],
         "smallest_staff": evaluated["smallest_staff"],
-        "answer": answer_sentence(evaluated["smallest_staff"], question.target, lang),
+        "answer": answer_sentence(evaluated["smallest_staff"], question.target, lang)
+        if loaded
+        else t("staffing.answer_no_load", lang),
         "breadth": comparison | {"sentence": breadth_sentence(comparison, lang)},
     }
 
@@ -579,12 +802,12 @@ def to_table(result: dict, lang: str) -> str:
         row = []
         for name, kind in TABLE_COLUMNS:
             value = scenario_result.get(name)
-            if value is None:
+            if value is None or (isinstance(value, float) and math.isnan(value)):
                 row.append("—")
             elif kind == "%":
-                row.append(format_share(value, lang))
+                row.append(format_share(_not_negative(value), lang))
             elif kind == "f":
-                row.append(_minutes(value, lang))
+                row.append("∞" if math.isinf(value) else _number(max(value, 0.0), lang, 1))
             elif kind == "b":
                 row.append(t("staffing.yes" if value else "staffing.no", lang))
             else:
@@ -596,7 +819,7 @@ def to_table(result: dict, lang: str) -> str:
     for scenario_result in result["scenarios"]:
         if "sentence" in scenario_result:
             lines.append(scenario_result["sentence"])
-    for key in ("source", "breadth"):
+    for key in ("scope", "source", "breadth"):
         if key in result:
             lines.append(result[key]["sentence"])
     if "answer" in result:
@@ -604,8 +827,12 @@ def to_table(result: dict, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _is_model_only(args: argparse.Namespace) -> bool:
+    return args.arrivals_per_hour is not None or args.service_minutes is not None
+
+
 def cmd_staffing(args: argparse.Namespace) -> int:
-    if args.arrivals_per_hour is not None or args.service_minutes is not None:
+    if _is_model_only(args):
         result = model_only(args)
     else:
         store = Store(db.resolve_db_path(args.db))
@@ -680,19 +907,27 @@ def scenario_frame(scenarios: list[dict]) -> pl.DataFrame:
                 {
                     "staff": result["staff"],
                     "model": model,
-                    "utilisation": figures["utilisation"],
-                    "p_wait": figures["p_wait"],
-                    "mean_wait_min": _finite(figures["mean_wait_min"]),
-                    "p_wait_over_15": figures["p_wait_over_15"],
-                    "p95_wait_min": _finite(figures["p95_wait_min"]),
+                    "utilisation": _plain(figures["utilisation"]),
+                    "p_wait": _plain(figures["p_wait"]),
+                    "mean_wait_min": _plain(figures["mean_wait_min"]),
+                    "p_wait_over_15": _plain(figures["p_wait_over_15"]),
+                    "p95_wait_min": _plain(figures["p95_wait_min"]),
                     "meets_target": figures["meets_target"],
                 }
             )
     return pl.DataFrame(rows)
 
 
-def _finite(value: float) -> float | None:
-    return None if math.isinf(value) else value
+def _not_negative(value: float) -> float:
+    """Waits and shares cannot be negative: floating-point dust below 0 becomes 0."""
+    return value if value > 0 else 0.0
+
+
+def _plain(value: float) -> float | None:
+    """A figure for the table and charts: None (shown as a dash) when unbounded or missing."""
+    if value is None or not math.isfinite(value):
+        return None
+    return _not_negative(value)
 
 
 def staffing_charts(scenarios: list[dict], target: ServiceTarget, lang: str) -> list:
@@ -721,7 +956,7 @@ def staffing_charts(scenarios: list[dict], target: ServiceTarget, lang: str) -> 
             waits,
             "staff",
             "value",
-            t("staffing.chart_wait", lang, minutes=format_decimal(target.wait_min, lang, 0)),
+            t("staffing.chart_wait", lang, wait=_wait_target(target, lang)),
             t("staffing.column_staff", lang),
             t("staffing.axis_minutes", lang),
             series="series",
@@ -736,7 +971,7 @@ def staffing_charts(scenarios: list[dict], target: ServiceTarget, lang: str) -> 
             t(
                 "staffing.chart_utilisation",
                 lang,
-                limit=format_share(target.max_utilisation, lang, 0),
+                limit=threshold_share(target.max_utilisation, lang),
             ),
             t("staffing.column_staff", lang),
             t("staffing.column_utilisation", lang),

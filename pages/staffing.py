@@ -22,7 +22,13 @@ def _measured(signature: tuple, flt, overrides: tuple) -> staffing.MeasuredLoad:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _answer(signature: tuple, question: staffing.Question, lang: str) -> dict:
-    return staffing.answer(store, question, lang)
+    # Sentences go to st.markdown: names from the data are escaped there.
+    return staffing.answer(store, question, lang, markdown=True)
+
+
+def _within(value: float, bounds: tuple[float, float]) -> float:
+    """A measured figure the number input can show: data may hold any value."""
+    return min(max(round(value, 1), bounds[0]), bounds[1])
 
 
 signature = store.signature()
@@ -35,23 +41,27 @@ with st.sidebar.expander(i18n.t("staffing.what_ifs", lang), expanded=True):
         key="staff",
     )
     outside = agencies.filter(~pl.col("agency_id").is_in(list(chosen.agency_ids)))
+    names = dict(zip(outside["agency_id"], outside["name"], strict=True))
     added = st.multiselect(
         i18n.t("staffing.add_agencies", lang),
         outside["agency_id"].to_list(),
-        format_func=dict(zip(outside["agency_id"], outside["name"], strict=True)).get,
+        format_func=lambda agency_id: names.get(agency_id, str(agency_id)),
         placeholder=i18n.t("staffing.add_agencies_placeholder", lang),
         key="add_agencies",
     )
     growth = st.slider(i18n.t("staffing.growth", lang), -50, 200, 0, step=5, key="growth")
 
 base = _measured(signature, chosen, ())
+measured_minutes = {
+    task: _within(base.task_minutes[task], staffing.TASK_MINUTES_RANGE)
+    for task in staffing.DEFAULT_TASK_MINUTES
+}
 with st.sidebar.expander(i18n.t("staffing.task_minutes", lang)):
     minutes = {
         task: st.number_input(
             i18n.t(f"staffing.task_{task}", lang),
-            min_value=0.5,
-            max_value=120.0,
-            value=round(base.task_minutes[task], 1),
+            *staffing.TASK_MINUTES_RANGE,
+            value=measured_minutes[task],
             step=0.5,
             key=f"minutes_{task}",
         )
@@ -63,7 +73,10 @@ with st.sidebar.expander(i18n.t("staffing.target", lang)):
         i18n.t("staffing.target_share", lang), 0.5, 0.99, target.share_within, key="share"
     )
     wait = st.number_input(
-        i18n.t("staffing.target_wait", lang), 1.0, 120.0, target.wait_min, key="wait"
+        i18n.t("staffing.target_wait", lang),
+        *staffing.TARGET_WAIT_RANGE,
+        target.wait_min,
+        key="wait",
     )
     limit = st.slider(
         i18n.t("staffing.max_utilisation", lang), 0.5, 1.0, target.max_utilisation, key="limit"
@@ -75,6 +88,7 @@ with st.sidebar.expander(i18n.t("staffing.target", lang)):
 
 if not staff:
     st.stop()
+# What the inputs show is what the models use, also when a measured figure was out of range.
 changed = {
     task: value for task, value in minutes.items() if value != round(base.task_minutes[task], 1)
 }
@@ -91,7 +105,11 @@ with st.spinner():
     result = _answer(signature, question, lang)
 
 enough = result["smallest_staff"]
-(st.success if enough == 1 else st.warning)(result["answer"])
+if not result["has_load"]:
+    st.info(result["answer"])
+else:
+    (st.success if enough == 1 else st.warning)(result["answer"])
+st.caption(result["scope"]["sentence"])
 st.caption(result["source"]["sentence"])
 st.caption(
     i18n.t(

@@ -71,8 +71,8 @@ def test_identities_hold_on_the_demo(demo_db: Path) -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["report", "--db", "{missing}", *YEAR], "No database at"),
-        (["report", "--db", "{garbage}", *YEAR], "Cannot open"),
+        (["report", "--db", "{missing}", *YEAR], "no such database"),
+        (["report", "--db", "{garbage}", *YEAR], "not a DuckDB database"),
         (["report", "--db", "{demo}", *YEAR, "--agency", "Sở Không Có"], "no agency named"),
         (["report", "--db", "{demo}", "--from", "2023-12-31", "--to", "2023-01-01"], "--from"),
     ],

@@ -7,16 +7,20 @@ import datetime as dt
 import itertools
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from onestop import cli, db, demo, report
 from onestop.calendar import CounterHours
 from onestop.db import Store
 from onestop.filters import DossierFilter
+from onestop.i18n import t
 from onestop.queueing import erlang_c
 from onestop.simulation import CounterLoad, SimulationSettings, constant_load, simulate
 from onestop.staffing import (
@@ -214,9 +218,15 @@ def test_scenario_sentence_says_why_a_level_falls_short():
     target = ServiceTarget()
     busy = {"staff": 1, "meets_target": False, "utilisation": 0.95, "p_wait_over_target": 0.05,
             "mean_wait_min": 3.0, "p95_wait_min": 12.0}  # fmt: skip
-    assert "busier than 85%" in scenario_sentence(busy, target, "en")
+    assert "should be busy less than 85%" in scenario_sentence(busy, target, "en")
     slow = busy | {"utilisation": 0.6, "p_wait_over_target": 0.3}
-    assert "in time" in scenario_sentence(slow, target, "en")
+    assert "fewer than 90% of citizens are served within 15 minutes" in scenario_sentence(
+        slow, target, "en"
+    )
+    both = busy | {"p_wait_over_target": 0.3}
+    assert "served within 15 minutes, and staff should be busy less" in scenario_sentence(
+        both, target, "en"
+    )
 
 
 # --- the queries on small given rows --------------------------------------------------------
@@ -392,13 +402,13 @@ def test_staffing_page_answers_for_the_demo_pilot(demo_db, monkeypatch):
     page.query_params["lang"] = "en"
     page.run()
     assert not page.exception
-    assert any("postal staff are needed" in s.value for s in page.success)
+    assert any("One postal staffer is enough" in s.value for s in page.success)
     assert len(page.get("plotly_chart")) == 2
     page.select_slider(key="days").set_value(50)
     page.multiselect(key="add_agencies").set_value([7, 8, 9, 10, 11, 12, 13, 14])
     page.run()
     assert not page.exception
-    assert any("At least" in w.value for w in page.warning)
+    assert any("It takes at least" in w.value for w in page.warning)
 
 
 def test_results_collected_in_the_period_count_whenever_the_dossier_ended(small_db):
@@ -436,3 +446,336 @@ def test_tickets_in_closed_hours_queue_for_the_next_opening():
     assert profile[13] == 10.0  # lunch → the afternoon opening, not back into the morning
     assert profile[16] == 4.0  # after closing → the last open hour
     assert profile.sum() == 16.0
+
+
+# --- sentences: no None, nan or -0, one verdict, English plurals ----------------------------
+
+NEGATIVE_ZERO = re.compile(r"(?<!\d)-0(?:[.,]0+)?(?![\d.,])")
+NOT_A_NUMBER = re.compile(r"\b(None|nan|NaN|inf)\b")
+
+
+def assert_clean(text: str) -> None:
+    """No missing value or negative zero leaks into what users read."""
+    assert not NOT_A_NUMBER.search(text), text
+    assert not NEGATIVE_ZERO.search(text), text
+    assert "{" not in text and "}" not in text, text
+
+
+SINGULAR_WRONG = re.compile(r"(?<![\d.,])1 (staff|minutes|agencies|distinct procedures|fields)\b")
+PLURAL_WRONG = re.compile(r"\b([02-9]|\d{2,}|\d+[.,]\d+) (staffer|minute|agency|procedure|field)\b")
+
+
+def assert_english_plurals(text: str) -> None:
+    assert not SINGULAR_WRONG.search(text), text
+    assert not PLURAL_WRONG.search(text), text
+
+
+def _percent_in(pattern: str, text: str) -> float:
+    found = re.search(pattern, text)
+    assert found, (pattern, text)
+    return float(found.group(1).replace(",", ""))
+
+
+def assert_one_verdict(result: dict, target: ServiceTarget, sentence: str) -> None:
+    """The English sentence's figures sit on the side of each threshold its verdict says."""
+    from onestop.staffing import threshold_share
+
+    share = float(threshold_share(target.share_within, "en").rstrip("%").replace(",", ""))
+    limit = float(threshold_share(target.max_utilisation, "en").rstrip("%").replace(",", ""))
+    waits_ok, busy_ok = target.waits_met(result), target.busy_met(result)
+    busy = _percent_in(r"busy ([\d.,]+)% of their working time", sentence)
+    assert (busy < limit) == busy_ok, sentence
+    if "no citizens came" not in sentence:
+        within = _percent_in(r": ([\d.,]+)% of citizens wait no more than", sentence)
+        assert (within >= share) == waits_ok, sentence
+    assert sentence.endswith("Meets the target.") == (waits_ok and busy_ok), sentence
+    assert ("fewer than" in sentence) == (not waits_ok), sentence
+    assert ("should be busy less than" in sentence) == (not busy_ok), sentence
+
+
+def near(value: float) -> st.SearchStrategy[float]:
+    """Values at a threshold and a hair either side of it."""
+    return st.sampled_from([value, value - 1e-12, value + 1e-12, value - 0.004, value + 0.004])
+
+
+targets = st.builds(
+    ServiceTarget,
+    share_within=st.one_of(
+        st.sampled_from([0.9, 0.29, 0.905, 0.5, 0.99, 1.0]), st.floats(0.01, 1.0)
+    ),
+    wait_min=st.one_of(st.sampled_from([1.0, 15.0, 7.5, 120.0]), st.floats(1.0, 120.0)),
+    max_utilisation=st.one_of(st.sampled_from([0.85, 1.0, 0.5]), st.floats(0.01, 1.0)),
+)
+minutes = st.one_of(
+    st.floats(0.0, 600.0), st.sampled_from([-1e-13, 0.0, 0.04, 0.05, 1.0, math.inf, math.nan])
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    target=targets,
+    staff=st.integers(1, 8),
+    p_over=st.floats(0.0, 1.0),
+    utilisation=st.floats(0.0, 1.6),
+    at_share=st.booleans(),
+    at_limit=st.booleans(),
+    data=st.data(),
+    mean=minutes,
+    p95=minutes,
+    backlog=minutes,
+    overtime=minutes,
+    citizens=st.sampled_from([0.0, 0.3, 40.0]),
+)
+def test_a_scenario_sentence_follows_its_one_verdict(
+    target, staff, p_over, utilisation, at_share, at_limit, data, mean, p95, backlog, overtime,
+    citizens,
+):  # fmt: skip
+    if at_share:  # waits exactly at (or a hair off) the target
+        p_over = min(max(1.0 - data.draw(near(target.share_within)), 0.0), 1.0)
+    if at_limit:
+        utilisation = max(data.draw(near(target.max_utilisation)), 0.0)
+    result = {
+        "staff": staff, "p_wait_over_target": p_over, "utilisation": utilisation,
+        "mean_wait_min": mean, "p95_wait_min": p95, "desk_backlog_min": backlog,
+        "overtime_min": overtime, "citizens_per_day": citizens,
+    }  # fmt: skip
+    english = scenario_sentence(result, target, "en")
+    assert_clean(english)
+    assert_english_plurals(english)
+    assert_one_verdict(result, target, english)
+    assert english.startswith(f"With {staff} {'staffer' if staff == 1 else 'staff'}:")
+    assert_clean(scenario_sentence(result, target, "vi"))
+
+
+def test_waits_exactly_at_the_target_meet_it_and_a_hair_over_falls_short():
+    target = ServiceTarget()  # 90% within 15 minutes, busy under 85%
+    at = {"staff": 2, "p_wait_over_target": 0.1, "utilisation": 0.5, "mean_wait_min": 3.0,
+          "p95_wait_min": 15.0, "citizens_per_day": 40.0}  # fmt: skip
+    assert "90% of citizens wait no more than 15 minutes" in scenario_sentence(at, target, "en")
+    assert scenario_sentence(at, target, "en").endswith("Meets the target.")
+    # 89.6% used to be written "90% wait under 15 minutes ... fewer than 90% served in time".
+    short = at | {"p_wait_over_target": 0.104}
+    sentence = scenario_sentence(short, target, "en")
+    assert "89% of citizens wait no more than 15 minutes" in sentence
+    assert "Falls short: fewer than 90% of citizens are served within 15 minutes." in sentence
+    busy = at | {"utilisation": 0.85}
+    assert "staff are busy 85%" in scenario_sentence(busy, target, "en")
+    assert "should be busy less than 85%" in scenario_sentence(busy, target, "en")
+    assert "staff are busy 84%" in scenario_sentence(at | {"utilisation": 0.8496}, target, "en")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("enough", [None, 1, 2, 8])
+def test_the_answer_is_clean_and_counts_staff_right(enough, lang):
+    from onestop.staffing import answer_sentence
+
+    sentence = answer_sentence(enough, ServiceTarget(wait_min=1.0), lang)
+    assert_clean(sentence)
+    if lang == "en":
+        assert_english_plurals(sentence)
+        assert re.search(r"no more than 1 minute\b", sentence)
+        expected = {None: "from 1 to 8 staff meets", 1: "One postal staffer is enough",
+                    2: "at least 2 postal staff", 8: "at least 8 postal staff"}  # fmt: skip
+        assert expected[enough] in sentence
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize(
+    "comparison",
+    [
+        {"postal_procedures": 64.0, "postal_fields": 16.0, "agency_procedures": 1.0,
+         "agency_fields": 1.0},
+        {"postal_procedures": 1.5, "postal_fields": 1.0, "agency_procedures": None,
+         "agency_fields": None},
+        {"postal_procedures": None, "postal_fields": None, "agency_procedures": 0.0,
+         "agency_fields": 2.0},
+        {"postal_procedures": None, "postal_fields": None, "agency_procedures": None,
+         "agency_fields": None},
+        {"postal_procedures": -1e-14, "postal_fields": 0.04, "agency_procedures": 10.5,
+         "agency_fields": 0.96},
+    ],
+)  # fmt: skip
+def test_the_breadth_sentence_says_no_data_rather_than_none_or_zero(comparison, lang):
+    from onestop.staffing import breadth_sentence
+
+    sentence = breadth_sentence(comparison, lang)
+    assert_clean(sentence)
+    if lang == "en":
+        assert_english_plurals(sentence)
+        missing = comparison["agency_fields"] is None or comparison["postal_fields"] is None
+        assert ("no data" in sentence) == missing
+
+
+def test_a_tiny_load_never_waits_a_negative_time():
+    # SimPy reaches an arrival time by adding timeouts and can land an ulp early: this load used
+    # to give a mean wait of -1.8e-14 minutes, written "-0,0 phút".
+    result = simulate(constant_load(0.05, 10), 1, SimulationSettings())
+    assert result["mean_wait_min"] >= 0.0 and result["p95_wait_min"] >= 0.0
+
+
+@pytest.mark.parametrize(
+    ("arrivals_per_hour", "staff"),
+    [(0.0, 1), (0.05, 1), (0.05, 3), (9.0, 1), (9.0, 2), (60.0, 1), (60.0, 2)],
+)
+def test_real_model_runs_give_clean_consistent_sentences(arrivals_per_hour, staff):
+    """No arrivals, a tiny load, a busy counter and an overloaded one, through both models."""
+    from onestop.staffing import scenario
+
+    question = Question(DossierFilter(*YEAR_2023), (staff,), settings=SimulationSettings(days=20))
+    load = constant_load(arrivals_per_hour, 10, question.settings.hours)
+    for model in ("simulation", "erlang-c"):
+        result = scenario(load, staff, question, model)
+        for lang in ("vi", "en"):
+            sentence = scenario_sentence(result, question.target, lang)
+            assert_clean(sentence)
+        assert_english_plurals(sentence)
+        assert_one_verdict(result, question.target, sentence)
+
+
+HOSTILE_AGENCY = "**Sở** [Xây dựng](https://evil.example) <b>$x$</b> :red[y]"
+
+
+@pytest.fixture
+def sparse_db(small_db) -> Path:
+    """Two agencies (one with a hostile name) and a handful of in-person dossiers."""
+    monday = dt.datetime(2023, 3, 6, 9, 30)
+    path = small_db(
+        [
+            dossier("A", channel=1, received_at=monday),
+            dossier("B", channel=1, received_at=monday + dt.timedelta(days=1), received_by=2),
+            dossier("C", channel=1, agency_id=2, received_at=monday, received_by=2),
+        ]
+    )
+    con = db.connect_for_writing(path)
+    con.execute("update agencies set name = $name where agency_id = 2", {"name": HOSTILE_AGENCY})
+    con.close()
+    return path
+
+
+@pytest.mark.parametrize("growth", [-50.0, -5.0, 0.0, 5.0, 100.0, 200.0])
+def test_answer_sentences_are_clean_for_any_growth(sparse_db, growth):
+    question = Question(
+        DossierFilter(dt.date(2023, 3, 1), dt.date(2023, 3, 31), (1,)),
+        (1, 2),
+        (2,),
+        growth,
+        settings=SimulationSettings(days=20, replications=2),
+    )
+    for lang in ("vi", "en"):
+        result = answer(Store(sparse_db), question, lang)
+        texts = [s["sentence"] for s in result["scenarios"]]
+        texts += [result["answer"], result["scope"]["sentence"], result["source"]["sentence"]]
+        texts.append(result["breadth"]["sentence"])
+        for text in texts:
+            assert_clean(text)
+        if lang == "en":
+            for text in texts:
+                assert_english_plurals(text)
+            scope = result["scope"]["sentence"]
+            assert "Load of 1 agency from 2023-03-01 to 2023-03-31." in scope
+            assert "the load of 1 agency" in scope
+            word = {True: "grown by", False: "reduced by"}[growth > 0]
+            assert (f"{word} {abs(growth):g}%" in scope) == (growth != 0)
+
+
+def test_agency_names_are_escaped_only_where_markdown_renders_them(sparse_db):
+    from onestop.text import markdown_literal
+
+    question = Question(
+        DossierFilter(dt.date(2023, 3, 1), dt.date(2023, 3, 31), (1,)), (1,), (2,),
+        settings=SimulationSettings(days=10, replications=2),
+    )  # fmt: skip
+    for_page = answer(Store(sparse_db), question, "en", markdown=True)["scope"]["sentence"]
+    assert markdown_literal(HOSTILE_AGENCY) in for_page and HOSTILE_AGENCY not in for_page
+    for_terminal = answer(Store(sparse_db), question, "en")["scope"]["sentence"]
+    assert HOSTILE_AGENCY in for_terminal
+
+
+# --- the page on sparse data ----------------------------------------------------------------
+
+
+def page_text(page) -> str:
+    """Everything a user reads on the page: sentences, notices and the table's shown values."""
+    parts = [
+        element.value
+        for kind in ("markdown", "caption", "success", "info", "warning", "error", "subheader")
+        for element in page.get(kind)
+    ]
+    parts += [str(frame.proto) for frame in page.get("arrow_data_frame")]
+    return "\n".join(parts)
+
+
+def run_staffing_page(path: Path, monkeypatch, lang: str, **params: str):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv(db.DB_ENV_VAR, str(path))
+    page = AppTest.from_file(
+        str(Path(__file__).parent.parent / "pages" / "staffing.py"), default_timeout=120
+    )
+    page.query_params["lang"] = lang
+    for name, value in params.items():
+        page.query_params[name] = value
+    page.run()
+    return page
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_staffing_page_on_one_dossier_and_no_counter_visits(small_db, monkeypatch, lang):
+    path = small_db([dossier("ONLY", channel=1)])
+    page = run_staffing_page(path, monkeypatch, lang)
+    assert not page.exception
+    page.select_slider(key="days").set_value(50).run()
+    assert not page.exception
+    text = page_text(page)
+    assert_clean(text.replace("{", "").replace("}", ""))
+    assert page.success or page.warning or page.info
+    if lang == "en":
+        assert "no data" in text  # the breadth of agencies' own officers is not 0
+        assert "With 1 staffer:" in text
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_staffing_page_on_an_empty_period_says_there_is_no_work(small_db, monkeypatch, lang):
+    path = small_db([dossier("ONLY", channel=1)])
+    page = run_staffing_page(path, monkeypatch, lang, **{"from": "2023-06-01", "to": "2023-06-30"})
+    assert not page.exception
+    assert [info.value for info in page.info] == [t("staffing.answer_no_load", lang)]
+    assert_clean(page_text(page).replace("{", "").replace("}", ""))
+
+
+def test_staffing_page_escapes_an_added_agency_name(sparse_db, monkeypatch):
+    from onestop.text import markdown_literal
+
+    page = run_staffing_page(sparse_db, monkeypatch, "en", agency="STP")
+    page.select_slider(key="days").set_value(50)
+    page.multiselect(key="add_agencies").set_value([2]).run()
+    assert not page.exception
+    captions = [caption.value for caption in page.caption]
+    assert any(markdown_literal(HOSTILE_AGENCY) in caption for caption in captions)
+    assert not any(HOSTILE_AGENCY in caption for caption in captions)
+
+
+def test_staffing_page_shows_measured_minutes_beyond_the_inputs_range(small_db, monkeypatch):
+    """Twenty 5-hour visits: the measured 300 minutes used to crash the number input."""
+    path = small_db([dossier("A", channel=1)])
+    start = dt.datetime(2023, 3, 6, 8, 0)
+    con = db.connect_for_writing(path)
+    db.insert_frame(
+        con,
+        "counter_visits",
+        pl.DataFrame(
+            {
+                "visit_id": list(range(1, 21)),
+                "agency_id": [1] * 20,
+                "purpose": ["guidance"] * 20,
+                "ticket_issued_at": [start + dt.timedelta(days=i) for i in range(20)],
+                "called_at": [start + dt.timedelta(days=i) for i in range(20)],
+                "finished_at": [start + dt.timedelta(days=i, hours=5) for i in range(20)],
+            }
+        ),
+    )
+    con.close()
+    page = run_staffing_page(path, monkeypatch, "en", **{"from": "2023-03-01", "to": "2023-04-30"})
+    assert not page.exception
+    assert page.number_input(key="minutes_guidance").value == 120.0
+    assert_clean(page_text(page).replace("{", "").replace("}", ""))
