@@ -49,6 +49,7 @@ TEXT_FIELDS = (
 )  # fmt: skip
 FIELDS = TEXT_FIELDS + DATE_FIELDS
 CODE_FIELDS = ("code", "procedure_code", "field_code", "agency_code")
+NAME_FIELDS = ("procedure_name", "field_name", "agency")
 # Family A, family B (with and without time), and ISO (how XLSX date cells read as text).
 # ISO's "T" between date and time is read as a space first; "%.f" also takes no fraction.
 DATE_FORMATS = (
@@ -82,6 +83,7 @@ PAUSE_ENV_VAR = "ONESTOP_IMPORT_PAUSE_SECONDS"  # test hook: sleep mid-import, t
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 PREVIEW_ROWS = 10
 HEADER_SEARCH_ROWS = 20
+MAX_ROWS_ABOVE = 1_000  # empty rows above an XLSX table that row numbers still account for
 SNIFF_BYTES = 1 << 16
 SHOWN_CHARACTERS = 200  # of a file's text quoted in a message
 
@@ -234,10 +236,10 @@ def _value_names(section: dict, kind: str, source: str) -> dict[str, int]:
     largest = LARGEST_CODE[kind]
     found: dict[str, int] = {}
     for key, value in section.items():
-        in_range = lambda code: 1 <= code <= largest  # noqa: E731
-        if isinstance(value, list) and re.fullmatch(r"[0-9]{1,3}", key) and in_range(int(key)):
-            found.update(dict.fromkeys(_names(value, source, f"{kind}.{key}"), int(key)))
-        elif type(value) is int and in_range(value) and key.strip():
+        code = int(key) if re.fullmatch(r"[0-9]{1,3}", key) else 0
+        if isinstance(value, list) and 1 <= code <= largest:
+            found.update(dict.fromkeys(_names(value, source, f"{kind}.{key}"), code))
+        elif type(value) is int and 1 <= value <= largest and key.strip():  # not bool
             found[key] = value
         else:
             raise ImportFileError(
@@ -347,9 +349,6 @@ def _examples(name: str) -> str:
 
 
 # --- reading ------------------------------------------------------------------------------------
-
-NAME_FIELDS = ("procedure_name", "field_name", "agency")
-MAX_ROWS_ABOVE = 1_000  # empty rows above an XLSX table that row numbers still account for
 
 
 @dataclass
@@ -496,7 +495,8 @@ def _row_shapes(
             .select(
                 fields=line.str.count_matches(separator, literal=True) + 1,
                 quotes=line.str.count_matches('"', literal=True),
-                blank=line.str.contains(rf'^[\s"{sep}]*$'),
+                # Every cell empty or spaces, quoted or not (a quoted separator is text).
+                blank=line.str.contains(rf'^\s*(?:"\s*")?\s*(?:{sep}\s*(?:"\s*")?\s*)*$'),
             )
             .collect()
         )

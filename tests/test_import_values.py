@@ -307,3 +307,12 @@ def test_an_uploaded_file_name_is_never_markup(tmp_path: Path, monkeypatch, name
     assert message.startswith(markdown_literal(name))
     assert not re.search(r"(?<!\\)[<>*\[\]()`_]", message)  # every markup character escaped
     assert "onestop-upload-" not in message  # the temporary path is never shown
+
+
+def test_every_rejection_reason_is_explained_in_both_languages() -> None:
+    from onestop import i18n
+
+    for reason in importer.reasons():
+        texts = i18n.catalogue()[f"import.reason.{reason}"]
+        assert texts["vi"].strip() and texts["en"].strip(), reason
+    assert {"row_shape", "date_out_of_range", "date_two_digit_year"} <= set(importer.reasons())
