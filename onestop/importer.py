@@ -24,7 +24,6 @@ import os
 import re
 import sys
 import tempfile
-import textwrap
 import time
 import tomllib
 import unicodedata
@@ -215,7 +214,9 @@ def check_mapping(data: object, source: str) -> MappingNames:
     values = {
         kind: _value_names(_section(data, kind, source), kind, source) for kind in VALUE_KINDS
     }
-    return MappingNames(columns, _names(personal.get("columns", []), source, "personal"), values)
+    return MappingNames(
+        columns, _names(personal.get("columns", []), source, "personal.columns"), values
+    )
 
 
 def _section(data: dict, name: str, source: str) -> dict:
@@ -298,16 +299,26 @@ def unknown_values_toml(unknown: Mapping[str, Mapping[str, int]]) -> str:
     lines = []
     for kind in VALUE_KINDS:
         if unknown.get(kind):
-            codes = ", ".join(
-                f"{code} {t(f'import.{kind}.{code}', 'en')}"
+            codes = [
+                f"{code} = {t(f'import.{kind}.{code}', 'en')}"
                 for code in range(1, LARGEST_CODE[kind] + 1)
-            )
-            lines += [f"[{kind}]", *(f"# {part}" for part in textwrap.wrap(codes, 96))]
+            ]
+            lines += [f"[{kind}]", *_comment_lines(codes)]
             lines += [
                 f"{toml_string(value)} = 0  # {rows:,} row{'s' if rows != 1 else ''}"
                 for value, rows in unknown[kind].items()
             ]
     return "\n".join(lines) + "\n" if lines else ""
+
+
+def _comment_lines(items: Sequence[str], width: int = 96) -> list[str]:
+    """TOML comment lines listing items, none cut across two lines."""
+    lines = [""]
+    for item in items:
+        if lines[-1] and len(lines[-1]) + len(item) + 2 > width:
+            lines.append("")
+        lines[-1] += f"; {item}" if lines[-1] else item
+    return [f"# {line}" for line in lines]
 
 
 def column_mapping(headers: Sequence[str], aliases: Aliases) -> pl.DataFrame:
