@@ -184,6 +184,7 @@ def replace_atomically(
         try:
             if path.exists() and not fresh:
                 shutil.copyfile(path, temporary)
+                shutil.copymode(path, temporary)  # the copy is as private as the original
                 if Path(f"{path}.wal").exists():
                     shutil.copyfile(f"{path}.wal", f"{temporary}.wal")
             con = connect_for_writing(temporary)
@@ -195,6 +196,9 @@ def replace_atomically(
                 con.execute("checkpoint")
             finally:
                 con.close()
+            if path.exists():
+                # The swap must not widen a file the owner made private (0600 stays 0600).
+                shutil.copymode(path, temporary)
             os.replace(temporary, path)
             # A WAL left by a writer that crashed belongs to the old file, whose contents the
             # copy already replayed and checkpointed; beside the new file it would not open.
