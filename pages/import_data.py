@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from onestop import db, i18n, importer, ui
-from onestop.text import csv_safe, markdown_literal
+from onestop.text import markdown_literal
 
 lang = ui.language()
 st.title(i18n.t("import.page.title", lang))
@@ -147,8 +147,8 @@ if prepared.rejects.height:
         | {reason: i18n.t("import.page.rejects_reason", lang)}
     )
     st.dataframe(shown, hide_index=True)
-    # Values come from the file: a cell such as =HYPERLINK(...) must stay text in a spreadsheet.
-    ui.downloads(csv_safe(prepared.rejects), f"{Path(upload.name).stem}.rejects", lang)
+    # ui.downloads keeps a cell such as =HYPERLINK(...) text in both the CSV and the XLSX.
+    ui.downloads(prepared.rejects, f"{Path(upload.name).stem}.rejects", lang)
 
 if st.button(i18n.t("import.page.confirm", lang), type="primary", key="import_confirm"):
     try:
