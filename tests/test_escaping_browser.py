@@ -12,7 +12,13 @@ import pytest
 
 from onestop import db, i18n
 from tests.escaping_fixture import LINK, build_hostile_db
-from tests.test_e2e import SCREENSHOTS, _settle, browser, serving  # noqa: F401 (fixture)
+from tests.test_e2e import (  # noqa: F401 (browser is a fixture)
+    SCREENSHOTS,
+    browser,
+    new_page,
+    open_page,
+    serving,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -34,9 +40,8 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def _open(browser, url: str, name: str, ready: str) -> dict:  # noqa: F811 (the fixture's value)
     """What the page shows once the run has finished and the `ready` element is drawn."""
-    page = browser.new_page(viewport={"width": 1400, "height": 2400})
-    page.goto(url)
-    _settle(page)
+    page = new_page(browser, viewport={"width": 1400, "height": 2400})
+    open_page(page, url)
     page.wait_for_selector(ready, timeout=60_000)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
@@ -76,9 +81,8 @@ def test_a_failing_page_shows_the_friendly_sentence(browser, tmp_path: Path) -> 
     con.execute("drop table fields")
     con.close()
     with serving(damaged, tmp_path / "server.log") as url:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{url}/?lang=en")
-        _settle(page)
+        page = new_page(browser, viewport={"width": 1400, "height": 1000})
+        open_page(page, f"{url}/?lang=en")
         page.wait_for_selector('[data-testid="stAlertContentError"]', timeout=60_000)
         page.screenshot(path=str(SCREENSHOTS / "unexpected-error-en.png"), full_page=True)
         alerts = page.locator('[data-testid="stAlertContentError"]')
