@@ -124,7 +124,8 @@ if unknown:
 prepared = importer.prepare(export, aliases.with_values(chosen))
 
 st.subheader(i18n.t("import.page.preview", lang))
-st.dataframe(prepared.preview, hide_index=True)
+# Empty cells read as empty, not as "None".
+st.dataframe(prepared.preview.fill_null(""), hide_index=True)
 for key, count in (
     ("codes_normalised", prepared.codes_normalised),
     ("blank_rows", prepared.blank_rows),
@@ -142,7 +143,7 @@ rejected.metric(
 if prepared.rejects.height:
     st.caption(i18n.t("import.page.rejects", lang))
     reason = f"reason_{lang}"
-    shown = prepared.rejects.select("row", "column", "value", reason).rename(
+    shown = prepared.rejects.select("row", pl.col("column", "value").fill_null("—"), reason).rename(
         {name: i18n.t(f"import.page.rejects_{name}", lang) for name in ("row", "column", "value")}
         | {reason: i18n.t("import.page.rejects_reason", lang)}
     )
