@@ -1,41 +1,46 @@
-"""The counter simulation as arrays: the SimPy model's working days, at a cost bounded by a day.
+"""The counter simulation as arrays: the SimPy model's working days, stepped by the busiest day.
 
 The model is the one in onestop/simulation.py: citizens arrive by a per-weekday, per-hour profile
 during opening hours and are served first in, first out by `staff` interchangeable staffers; a
 citizen who arrived before closing is served even after it (overtime); when nobody waits, a staffer
-starts the desk task at the head of the queue if it fits before the session closes, desk work left
+starts the desk task at the head of the queue if it fits before the session closes; desk work left
 at the end of a day carries over to the next; replications give 95% intervals.
 
 How it is computed is what differs. Every working day of every replication and every staff level
-is a lane, and all lanes advance together, one event (a citizen served or a desk task started) per
-lane per step: the step is the first-come-first-served recursion (a citizen goes to the staffer
-free first; the wait is how long after arriving that is) with desk work slotted into idle time. The
-number of steps is the busiest simulated day's citizens and desk tasks, whatever the number of days,
-replications or staff levels, and each step is a handful of numpy operations over all lanes. A day
-depends on the day before only through what is carried over: the desk backlog and, when the queue
-is still not cleared at the next opening, the staffers' free times. Days are first run from a fresh
-start and from a bottomless desk queue; a day whose carried state matches neither (or a run already
-made) is run again with the state its predecessor leaves, until every day of every replication is
-the continuation of the day before (a handful of passes at most, over those lanes only).
+is a lane, and all lanes advance together, one event per lane per step (a citizen served or a desk
+task started): the first-come-first-served recursion (a citizen goes to the staffer free first and
+waits until then) with desk work slotted into idle time. The number of steps is the busiest
+simulated day's citizens and desk tasks, whatever the number of days, replications or staff levels,
+and a step is a few numpy operations over all lanes; a queue left at closing, once every citizen
+in it has arrived, is served with a lighter step. A day depends on the day before only through
+what is carried over: the desk backlog and, when the queue is still not cleared at the next
+opening, the staffers' free times. Every day is first run from a fresh start; a day whose carried
+state no run made so far matches is run again with the state its predecessor leaves (and, when it
+opens with a backlog, once with a bottomless desk queue, which stands for every longer backlog),
+until every day of every replication is the continuation of the day before: a few passes, over
+those days only. The tests check the result citizen by citizen against the SimPy engine.
 
 Common random numbers: citizens are the points of a Poisson process in time × height whose density
 over time is the profile, and a volume factor f keeps the points below height f; desk tasks the
-same per day. A larger factor keeps every citizen (with its purpose and service time) and every
-desk task of a smaller one and adds more, and every staff level sees the same citizens, so results
-move smoothly and monotonically with the factor (`volume_factor`) and with the staff count.
+same. A larger factor keeps every citizen of a smaller one (with its purpose and service time) and
+every desk task, and adds more; every staff level sees the same citizens. Without desk work no
+citizen then waits less with more volume or fewer staff; desk work done in idle time can move a
+wait either way, and a share of citizens can dip by a hair where almost nobody waits (the citizens
+added mostly do not wait), but where a service target binds the figures move monotonically.
 
-Where it departs from the SimPy engine, on purpose (each is rare or has no effect on the figures'
-expectations; the tests compare both engines within their intervals):
+Where it departs from the SimPy engine, on purpose (none changes what a figure estimates; the tests
+compare both engines within their intervals):
 - A desk task's duration belongs to its place in the day's order of work (the k-th task a day
   starts) rather than to the task: a task left at closing keeps its place at the head of the queue,
   but its duration is drawn again the next morning. The backlog measured at closing uses the
   duration it had that day, as the SimPy engine does.
 - Desk tasks come in random order of their kinds (by the week's mix) rather than all of one day's
   online checks before its digitising.
-- When a staff level has more counter work in a day than it can serve in the day's open hours and
-  the queue is still not cleared at the next opening, the SimPy engine lets the queue grow day after
-  day, so its waits grow with the length of the run and mean nothing but "far too few staff". Here
-  the next day starts from an empty counter: the waits are then lower bounds and `stable` is False.
+- A staff level with more counter work over a replication than its staff can serve in the open
+  hours, whose queue is still not cleared at the next opening, has no steady state: the SimPy
+  engine lets the queue grow day after day, so its waits grow with the length of the run and say
+  only "far too few staff". Here the next day starts from an empty counter: the waits are then a
+  floor and `stable` is False.
 """
 
 from __future__ import annotations
@@ -87,15 +92,13 @@ def _sorted_uniforms(rng: np.random.Generator, counts: np.ndarray) -> np.ndarray
     return (sums[inner] - before[group]) / total[group]
 
 
-#
-# Arrays indexed by a day's citizen or desk slot are stored citizen-major ([position, day]): all
-# lanes advance together, so each step reads and writes within a few neighbouring rows instead of
-# one row per lane spread over the whole array (which, at a million citizens, costs a cache miss
-# per lane per step).
-
-
 class _Days:
-    """The simulated working days (lanes of the day axis): hours, citizens and desk work."""
+    """The simulated working days (lanes of the day axis): hours, citizens and desk work.
+
+    Citizens are stored citizen-major (`arrival[position, day]`): all lanes advance together, so
+    a step reads within a few neighbouring rows instead of one row per lane spread over the whole
+    array (which, at a million citizens, costs a cache miss per lane per step).
+    """
 
     def __init__(
         self, load: CounterLoad, settings: SimulationSettings, factor: float, most_staff: int
@@ -324,6 +327,9 @@ class _Lanes:
         self.at_citizen = runs.day.copy()  # flat index of the next citizen: position·days + day
         self.at_wait = self.run.copy()  # flat index of its wait: position·runs + run
         self.at_task = self.run * (days.slots + 1)  # flat index of the next desk task
+        # When the last desk task started: tasks start in queue order, so a task that waits for
+        # the next session (too long for this one) holds back those behind it, as in SimPy.
+        self.last_desk = np.full(self.run.size, -np.inf)
         self.starts = [days.session_start[runs.day, s] for s in range(sessions)]
         self.ends = [days.session_end[runs.day, s] for s in range(sessions)]
         # From this free time on every citizen left has arrived and no desk task can start.
@@ -332,7 +338,7 @@ class _Lanes:
     def take(self, keep: np.ndarray) -> _Lanes:
         """The lanes where `keep` holds, as a new set (this one keeps its arrays)."""
         other = object.__new__(_Lanes)
-        for name in ("run", "at_citizen", "at_wait", "at_task", "drains_from"):
+        for name in ("run", "at_citizen", "at_wait", "at_task", "last_desk", "drains_from"):
             setattr(other, name, getattr(self, name)[keep])
         for name in ("rows", "starts", "ends"):
             setattr(other, name, [values[keep] for values in getattr(self, name)])
@@ -342,7 +348,7 @@ class _Lanes:
     def concatenate(parts: list[_Lanes]) -> _Lanes:
         """One set of lanes from several."""
         joined = object.__new__(_Lanes)
-        for name in ("run", "at_citizen", "at_wait", "at_task", "drains_from"):
+        for name in ("run", "at_citizen", "at_wait", "at_task", "last_desk", "drains_from"):
             setattr(joined, name, np.concatenate([getattr(p, name) for p in parts]))
         for name in ("rows", "starts", "ends"):
             width = len(getattr(parts[0], name))
@@ -402,16 +408,19 @@ def _step_days(days: _Days, runs: _Runs) -> None:
         finish = start + service_flat.take(lanes.at_citizen)
         if desk_left:
             task = queue_flat.take(lanes.at_task)
-            # The earliest moment the task fits: within a session, ending by its close.
-            begin = np.maximum(at, lanes.starts[-1])
+            # The earliest moment the task fits: within a session, ending by its close, and not
+            # before the task ahead of it started.
+            ready = np.maximum(at, lanes.last_desk)
+            begin = np.maximum(ready, lanes.starts[-1])
             desk_at = np.where(begin + task <= lanes.ends[-1], begin, np.inf)
             for s in range(sessions - 2, -1, -1):
-                begin = np.maximum(at, lanes.starts[s])
+                begin = np.maximum(ready, lanes.starts[s])
                 desk_at = np.where(begin + task <= lanes.ends[s], begin, desk_at)
             desk = desk_at < arrives
             citizen = ~desk & (arrives < np.inf)
             _insert(rows, np.where(desk, desk_at + task, np.where(citizen, finish, at)))
             lanes.at_task += desk
+            lanes.last_desk = np.where(desk, desk_at, lanes.last_desk)
         else:
             desk = None
             citizen = arrives < np.inf

@@ -4,12 +4,15 @@ across staff levels and volume factors, and what it says when the queue runs awa
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from onestop import fastsim, simulation
 from onestop.calendar import CounterHours
@@ -135,6 +138,113 @@ def test_days_carry_the_queue_over_midnight_like_simpy():
         carried = [days.per_replication * replication + d for d in range(len(lanes))]
         assert np.count_nonzero(days.citizens[carried]) == len(lanes)
         np.testing.assert_allclose(waits, expected, atol=1e-3)
+
+
+def _reference_day(arrival, service, slots, available, sessions, free):
+    """One day in plain Python, event by event: the model the vectorised step must equal."""
+    free = sorted(free)  # a sorted list is a heap
+    waits, started, served, last_desk = [], 0, 0, -math.inf
+    while True:
+        at = free[0]
+        arrives = arrival[served] if served < len(arrival) else math.inf
+        task = slots[started] if started < available else math.inf
+        # Desk tasks start in queue order: not before the one ahead, in a session they fit in.
+        ready = max(at, last_desk)
+        desk_at = next((max(ready, s) for s, e in sessions if max(ready, s) + task <= e), math.inf)
+        if desk_at < arrives:
+            heapq.heapreplace(free, desk_at + task)
+            started += 1
+            last_desk = desk_at
+        elif arrives < math.inf:
+            start = max(at, arrives)
+            waits.append(start - arrives)
+            heapq.heapreplace(free, start + service[served])
+            served += 1
+        else:
+            return waits, started, free
+
+
+def _reference_replication(days: fastsim._Days, replication: int, staff: int):
+    """A replication day after day in plain Python, carrying the backlog and the queue over."""
+    lanes = range(replication * days.per_replication, (replication + 1) * days.per_replication)
+    overloaded = days.service_total[lanes].sum() > staff * days.open_minutes[lanes].sum()
+    free, backlog, out = [0.0] * staff, 0, []
+    for lane in lanes:
+        count = int(days.citizens[lane])
+        bounds = zip(days.session_start[lane], days.session_end[lane], strict=True)
+        sessions = [(s, e) for s, e in bounds if np.isfinite(s)]
+        waiting = backlog + int(days.new_tasks[lane])
+        slots = days.slot_minutes[:, lane] if days.slots else []
+        waits, started, free = _reference_day(
+            days.arrival[:count, lane], days.service[:count, lane], slots,
+            min(waiting, days.slots), sessions, free,
+        )  # fmt: skip
+        out.append((waits, started, waiting))
+        backlog = waiting - started
+        free = [f - simulation.MINUTES_PER_DAY for f in free]
+        if overloaded and max(free) > days.next_opening[lane] - simulation.MINUTES_PER_DAY:
+            free = [0.0] * staff  # a runaway queue is not chased (module docstring)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("per_hour", "desk_tasks", "staff"),
+    [(3.0, 60, 1), (6.0, 40, 1), (9.0, 70, 2), (14.0, 120, 3), (40.0, 10, 2), (8.0, 0, 1)],
+)
+def test_stitched_days_equal_a_day_by_day_run(per_hour, desk_tasks, staff):
+    # Backlogs that come and go, that grow without end, and runaway queues: the days stitched
+    # from parallel runs are exactly the days run one after the other.
+    settings = SimulationSettings(days=60, replications=3, seed=8)
+    load = constant_load(per_hour, 8, settings.hours)
+    if desk_tasks:
+        load = with_desk(load, desk_tasks, (5.0, 10.0))
+    days = fastsim._Days(load, settings, 1.0, staff)
+    stitched = fastsim._Stitched(days, np.array([staff]))
+    for replication in range(settings.replications):
+        expected = _reference_replication(days, replication, staff)
+        for day, (waits, started, waiting) in enumerate(expected):
+            np.testing.assert_allclose(stitched.waits(replication, day), waits, atol=1e-3)
+            assert stitched.tasks[replication, day] == waiting
+            run = stitched.chosen[replication, day]
+            assert np.concatenate([r.started for r in stitched.made])[run] == started
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    opens=st.integers(6 * 60, 9 * 60),
+    morning=st.integers(30, 5 * 60),
+    lunch=st.integers(0, 3 * 60),
+    afternoon=st.integers(0, 5 * 60),
+    saturday=st.booleans(),
+    per_hour=st.floats(0.5, 30.0),
+    minutes=st.floats(1.0, 20.0),
+    desk_tasks=st.integers(0, 80),
+    staff=st.integers(1, 4),
+    seed=st.integers(0, 2**16),
+)
+def test_any_opening_hours_give_the_simpy_model_day_by_day(
+    opens, morning, lunch, afternoon, saturday, per_hour, minutes, desk_tasks, staff, seed
+):
+    hours = CounterHours(opens, opens + morning, opens + morning + lunch,
+                         opens + morning + lunch + afternoon, saturday)  # fmt: skip
+    settings = SimulationSettings(days=8, replications=2, seed=seed, hours=hours)
+    load = constant_load(per_hour, minutes, hours)
+    if desk_tasks:
+        load = with_desk(load, desk_tasks, (4.0, 9.0))
+    days = fastsim._Days(load, settings, 1.0, staff)
+    runs = fastsim._Runs(
+        np.arange(days.count),
+        np.full(days.count, staff),
+        fastsim._fresh(np.full(days.count, staff), staff),
+        days.new_tasks,
+    )
+    fastsim._step_days(days, runs)
+    for lane in range(days.count):
+        tasks = days.slot_minutes[: days.new_tasks[lane], lane].tolist() if days.slots else []
+        expected, desk_done, _ = _simpy_waits(days, range(lane, lane + 1), staff, [tasks])
+        np.testing.assert_allclose(runs.waits[: days.citizens[lane], lane], expected, atol=1e-3)
+        done = days.slot_done[runs.started[lane], lane] if days.slots else 0.0
+        assert done == pytest.approx(desk_done)
 
 
 # --- the demo's questions, against the SimPy engine within intervals ------------------------
