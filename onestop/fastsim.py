@@ -441,20 +441,33 @@ def _step_days(days: _Days, runs: _Runs) -> None:
                 lanes = lanes.take(~done & ~drains)
     if draining:
         _drain(days, runs, _Lanes.concatenate(draining), waits_flat)
-    # Each session's last finish of a citizen who arrived in it (for overtime): a maximum over
-    # each session's rows of each run (one reduceat over the runs laid end to end).
+    # Each session's last finish of a citizen who arrived in it (for overtime). Sessions are
+    # ranges of positions: the first ends where a running maximum from the top stands, the last
+    # starts where one from the bottom does (a middle one, should hours ever have three, masked).
     for first in range(0, count, _FINISH_CHUNK):
         part = slice(first, first + _FINISH_CHUNK)
         day = runs.day[part]
-        rows = int(days.citizens[day].max(initial=0)) + 1
-        finish = (days.arrival[:rows, day] + waits[:rows, part] + days.service[:rows, day]).T
+        citizens = days.citizens[day]
+        rows = int(citizens.max(initial=0))
+        if rows == 0:
+            continue
+        finish = days.arrival[:rows, day] + waits[:rows, part] + days.service[:rows, day]
         finish[~(finish < np.inf)] = -np.inf  # padding (+inf, or nan from a stale wait)
-        bounds = days.session_first[day]  # [run, session]
-        starts = bounds + (np.arange(day.size) * rows)[:, None]
-        last = np.maximum.reduceat(finish.ravel(), starts.ravel()).reshape(bounds.shape)
-        # reduceat gives one element for an empty range: a session without citizens has none.
-        following = np.concatenate([bounds[:, 1:], days.citizens[day][:, None]], axis=1)
-        runs.last_finish[part] = np.where(following > bounds, last, -np.inf)
+        bounds = np.concatenate([days.session_first[day], citizens[:, None]], axis=1)
+        column = np.arange(day.size)
+        from_top = np.maximum.accumulate(finish, axis=0)
+        from_bottom = np.maximum.accumulate(finish[::-1], axis=0)[::-1]
+        for s in range(sessions):
+            low, high = bounds[:, s], bounds[:, s + 1]
+            if s == 0:
+                last = from_top[np.maximum(high - 1, 0), column]
+            elif s == sessions - 1:
+                last = from_bottom[np.minimum(low, rows - 1), column]
+            else:
+                position = np.arange(rows)[:, None]
+                mine = (position >= low) & (position < high)
+                last = np.where(mine, finish, -np.inf).max(axis=0)
+            runs.last_finish[part, s] = np.where(high > low, last, -np.inf)
 
 
 def _drain(days: _Days, runs: _Runs, lanes: _Lanes, waits_flat: np.ndarray) -> None:

@@ -122,6 +122,14 @@ def test_each_day_is_the_simpy_model_on_the_same_draws(staff):
         np.testing.assert_allclose(waits, expected, atol=1e-3)
         assert days.slot_done[runs.started[lane], lane] == pytest.approx(desk_done)
         assert days.new_tasks[lane] - runs.started[lane] == backlog[0][1]
+        # Each session's last finish (overtime), as the SimPy engine counts it.
+        count = days.citizens[lane]
+        arrival, service = days.arrival[:count, lane], days.service[:count, lane]
+        ends = days.session_end[lane]
+        session = np.minimum(np.searchsorted(ends, arrival, side="left"), ends.size - 1)
+        last = np.full(ends.size, -np.inf)
+        np.maximum.at(last, session, arrival + expected + service)
+        np.testing.assert_allclose(runs.last_finish[lane], last, atol=1e-3)
 
 
 def test_days_carry_the_queue_over_midnight_like_simpy():
