@@ -301,16 +301,20 @@ class _Runs:
         self.last_finish = np.empty((0, 0))  # [run, session]
 
 
-def _insert(rows: list[np.ndarray], free: np.ndarray) -> None:
-    """Row 0 leaves and `free` joins rows 1.. in order: r_k = max(s_k, min(free, s_k+1))."""
+def _insert(rows: list[np.ndarray], free: np.ndarray, spare: np.ndarray) -> None:
+    """Row 0 leaves and `free` joins rows 1.. in order, in place: r_k = max(s_k, min(free, s_k+1)).
+
+    (Rows are rewritten in place, so a caller holding row 0 must be done with it.)
+    """
     last = len(rows) - 1
     if last == 0:
-        rows[0] = free
+        rows[0][:] = free
         return
-    rows[0] = np.minimum(free, rows[1])
+    np.minimum(free, rows[1], out=rows[0])
     for c in range(1, last):
-        rows[c] = np.maximum(rows[c], np.minimum(free, rows[c + 1]))
-    rows[last] = np.maximum(rows[last], free)
+        np.minimum(free, rows[c + 1], out=spare)
+        np.maximum(rows[c], spare, out=rows[c])
+    np.maximum(rows[last], free, out=rows[last])
 
 
 class _Lanes:
@@ -403,6 +407,7 @@ def _step_days(days: _Days, runs: _Runs) -> None:
     while lanes.run.size:
         rows = lanes.rows
         at = rows[0]
+        spare = np.empty(at.size)
         arrives = arrival_flat.take(lanes.at_citizen)
         start = np.maximum(at, arrives)
         finish = start + service_flat.take(lanes.at_citizen)
@@ -418,13 +423,13 @@ def _step_days(days: _Days, runs: _Runs) -> None:
                 desk_at = np.where(begin + task <= lanes.ends[s], begin, desk_at)
             desk = desk_at < arrives
             citizen = ~desk & (arrives < np.inf)
-            _insert(rows, np.where(desk, desk_at + task, np.where(citizen, finish, at)))
+            _insert(rows, np.where(desk, desk_at + task, np.where(citizen, finish, at)), spare)
             lanes.at_task += desk
             lanes.last_desk = np.where(desk, desk_at, lanes.last_desk)
         else:
             desk = None
             citizen = arrives < np.inf
-            _insert(rows, np.where(citizen, finish, at))
+            _insert(rows, np.where(citizen, finish, at), spare)
         waits_flat[lanes.at_wait] = start - arrives
         lanes.at_citizen += citizen * next_citizen
         lanes.at_wait += citizen * next_wait
@@ -487,10 +492,11 @@ def _drain(days: _Days, runs: _Runs, lanes: _Lanes, waits_flat: np.ndarray) -> N
         arrival, service = arrival_flat.take(read), service_flat.take(read)
         wait = np.empty_like(arrival)
         rows = lanes.rows
-        for step in range(block):
-            at = rows[0]
-            np.subtract(at, arrival[step], out=wait[step])
-            _insert(rows, at + service[step])
+        free, spare = np.empty(lanes.run.size), np.empty(lanes.run.size)
+        for arrives, serves, waits in zip(arrival, service, wait, strict=True):
+            np.subtract(rows[0], arrives, out=waits)
+            np.add(rows[0], serves, out=free)
+            _insert(rows, free, spare)
         real = at_position < end[None, :]
         waits_flat[(at_position * runs.day.size + lanes.run[None, :])[real]] = wait[real]
         position += block
