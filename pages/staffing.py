@@ -45,13 +45,16 @@ with st.sidebar.expander(i18n.t("staffing.what_ifs", lang), expanded=True):
     growth = st.slider(i18n.t("staffing.growth", lang), -50, 200, 0, step=5, key="growth")
 
 base = _measured(signature, chosen, ())
+# Minutes measured from counter tickets may lie outside the box's usual 0.5–120: widen the box
+# to hold them, as a number outside its bounds makes Streamlit raise.
+measured = {task: max(round(base.task_minutes[task], 1), 0.1) for task in base.task_minutes}
 with st.sidebar.expander(i18n.t("staffing.task_minutes", lang)):
     minutes = {
         task: st.number_input(
             i18n.t(f"staffing.task_{task}", lang),
-            min_value=0.5,
-            max_value=120.0,
-            value=round(base.task_minutes[task], 1),
+            min_value=min(0.5, measured[task]),
+            max_value=max(120.0, measured[task]),
+            value=measured[task],
             step=0.5,
             key=f"minutes_{task}",
         )
@@ -75,9 +78,7 @@ with st.sidebar.expander(i18n.t("staffing.target", lang)):
 
 if not staff:
     st.stop()
-changed = {
-    task: value for task, value in minutes.items() if value != round(base.task_minutes[task], 1)
-}
+changed = {task: value for task, value in minutes.items() if value != measured[task]}
 question = staffing.Question(
     chosen,
     tuple(sorted(staff)),

@@ -15,6 +15,7 @@ import pytest
 from onestop import i18n, ui
 from tests.conftest import ROOT, dossier
 from tests.page_checks import run_page
+from tests.worlds import World, build_world
 
 ROUTED = re.findall(r'"(pages/\w+\.py)"', (ROOT / "dashboard.py").read_text(encoding="utf-8"))
 
@@ -78,3 +79,31 @@ def test_one_dossier_alone(small_db, monkeypatch) -> None:
     monkeypatch.setenv("ONESTOP_DB", str(path))
     assert_every_page_runs()
     assert_every_page_runs({"from": "2023-03-01", "to": "2023-03-01", "lang": "en"})
+
+
+@pytest.mark.parametrize("seconds", [3, 5 * 3600], ids=["3 s", "5 h"])
+def test_measured_service_minutes_outside_the_usual_range(tmp_path, monkeypatch, seconds) -> None:
+    """Twenty-five tickets served in seconds or in hours: the staffing page's minute boxes widen
+    to hold what was measured instead of raising."""
+    world = World(
+        agencies=[{"agency_id": 1, "code": "STP", "name": "Sở Tư pháp"}],
+        dossiers=[{**dossier("A"), "received_by": None}],
+    )
+    for number in range(25):
+        called = dt.datetime(2023, 3, 1 + number % 5, 8, number + 1)
+        world.visits.append(
+            {
+                "visit_id": number,
+                "agency_id": 1,
+                "staff_id": None,
+                "purpose": "submission",
+                "ticket_issued_at": called - dt.timedelta(minutes=1),
+                "called_at": called,
+                "finished_at": called + dt.timedelta(seconds=seconds),
+            }
+        )
+    monkeypatch.setenv("ONESTOP_DB", str(build_world(tmp_path / "visits.duckdb", world)))
+    app = run_page("pages/staffing.py", {"from": "2023-03-01", "to": "2023-03-31"})
+    assert not app.exception, app.exception
+    shown = app.number_input(key="minutes_submission").value
+    assert shown == max(round(seconds / 60, 1), 0.1)
