@@ -1,6 +1,6 @@
 """Every query on generated databases and filters: it runs, and its figures agree with Biểu 06.
 
-Cheaper than the page property test (no Streamlit), so it draws four times as many examples;
+Cheaper than the page property test (no Streamlit), so it draws three times as many examples;
 links are drawn on their own, without a database, ten times as many.
 """
 
@@ -84,7 +84,7 @@ def assert_page_queries_agree(store: Store, chosen: DossierFilter, total: dict) 
 
 
 @settings(
-    max_examples=EXAMPLES * 4,
+    max_examples=EXAMPLES * 3,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

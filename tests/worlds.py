@@ -27,7 +27,7 @@ from tests.conftest import DOSSIER_SCHEMA
 
 # How many examples each property test draws: `ONESTOP_PROPERTY_EXAMPLES=500 pytest ...` for a
 # long run. The page test draws this many; the cheaper query and link tests draw more.
-EXAMPLES = int(os.environ.get("ONESTOP_PROPERTY_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("ONESTOP_PROPERTY_EXAMPLES", "10"))
 
 # Dates the importer accepted before it checked them, or that sit on an edge of the calendar.
 ODD_DATES = [
