@@ -6,11 +6,14 @@ Examples per run: ONESTOP_PROPERTY_EXAMPLES (see tests/worlds.py); `make test` d
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import streamlit
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
@@ -92,7 +95,7 @@ def test_every_page_on_any_small_database_and_link(
     preset = data.draw(st.none() | st.sampled_from(PRESETS), label="preset")
     path = build_world(tmp_path_factory.getbasetemp() / f"world{next(_numbers)}.duckdb", world)
     lang = link.get("lang", ["vi"])[0]
-    with database(path):
+    with database(path), forgotten(path):
         store = Store(path)
         first = run("pages/overview.py", link)
         assert not first.exception, first.exception
@@ -123,3 +126,15 @@ def test_every_page_on_any_small_database_and_link(
             if page == "pages/report.py":
                 assert not app.error, [error.value for error in app.error]
         store.close()
+
+
+@contextlib.contextmanager
+def forgotten(path: Path) -> Iterator[None]:
+    """Afterwards, drop the file and what the dashboard cached about it (an open connection
+    and query results per file): hundreds of examples would otherwise hold gigabytes."""
+    try:
+        yield
+    finally:
+        streamlit.cache_data.clear()
+        streamlit.cache_resource.clear()
+        path.unlink(missing_ok=True)
