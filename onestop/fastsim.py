@@ -36,11 +36,17 @@ compare both engines within their intervals):
   duration it had that day, as the SimPy engine does.
 - Desk tasks come in random order of their kinds (by the week's mix) rather than all of one day's
   online checks before its digitising.
-- A staff level with more counter work over a replication than its staff can serve in the open
-  hours, whose queue is still not cleared at the next opening, has no steady state: the SimPy
-  engine lets the queue grow day after day, so its waits grow with the length of the run and say
-  only "far too few staff". Here the next day starts from an empty counter: the waits are then a
-  floor and `stable` is False.
+- A staff level that could not serve the expected counter work even working round the clock has
+  no steady state: the SimPy engine let its queue grow day after day, so its waits grew with the
+  length of the run and said only "far too few staff". Here it is not simulated at all: each
+  figure is its limit as the run grows, from the load alone (everyone waits, without bound;
+  utilisation is the offered work), and `stable` is False. This is what keeps the cost bounded
+  however large the province: a level simulated serves at most its staff times 24 hours of work
+  a day.
+- A staff level short of that but with more counter work over a replication than its staff can
+  serve in the open hours, whose queue is still not cleared at the next opening, is not chased
+  from day to day either: the next day starts from an empty counter, the waits are then a floor
+  and `stable` is False.
 """
 
 from __future__ import annotations
@@ -556,9 +562,85 @@ def simulate_levels(
     if not (math.isfinite(volume_factor) and volume_factor >= 0):
         raise ValueError("the volume factor must be a finite number, 0 or more")
     levels = np.asarray(sorted(set(levels_in)))
-    days = _Days(load, settings, float(volume_factor), int(levels.max()))
-    stitched = _Stitched(days, levels)
-    return _summaries(days, stitched, levels_in, settings)
+    expected = _Expected(load, settings, float(volume_factor))
+    results = {
+        int(staff): expected.runaway(int(staff)) for staff in levels if expected.runs_away(staff)
+    }
+    simulated = np.asarray([staff for staff in levels if int(staff) not in results], np.int64)
+    if simulated.size:
+        days = _Days(load, settings, float(volume_factor), int(simulated.max()))
+        stitched = _Stitched(days, simulated)
+        summaries = _summaries(days, stitched, [int(staff) for staff in simulated], settings)
+        results.update({summary["staff"]: summary for summary in summaries})
+    return [dict(results[staff]) for staff in levels_in]
+
+
+class _Expected:
+    """The expected work of a replication's days, from the load alone (nothing drawn).
+
+    A staff level that could not serve the expected counter work even working round the clock
+    (every minute from one opening to the next) has no steady state whatever the draws: its
+    queue grows day after day by the work it cannot do, so each figure is its limit as the run
+    grows (everyone waits, without bound; utilisation is the offered work over the open hours)
+    and is known without simulating a citizen. This is what bounds the cost: the levels
+    simulated serve at most their staff times a day's minutes of work a day, however large the
+    province, and a level past that is answered from the load (the SimPy engine, simulating it,
+    gave waits that only grew with the length of the run).
+    """
+
+    def __init__(self, load: CounterLoad, settings: SimulationSettings, factor: float):
+        hours = settings.hours
+        open_weekdays = [w for w in range(7) if hours.open_minutes(w) > 0]
+        if not open_weekdays:
+            raise ValueError("the counter never opens: no working day to simulate")
+        per = settings.days_per_replication
+        weekdays = np.asarray(open_weekdays)[np.arange(per) % len(open_weekdays)]
+        citizens, minutes, open_minutes = np.zeros(7), np.zeros(7), np.zeros(7)
+        service = np.asarray(load.service_minutes, float)
+        for weekday in open_weekdays:
+            # Arrivals in an hour the counter is closed are not simulated (as in _Days).
+            is_open = open_minutes_by_hour(hours, weekday) > 0
+            by_purpose = load.arrivals[:, weekday, is_open].sum(axis=1)
+            citizens[weekday] = by_purpose.sum()
+            minutes[weekday] = float(np.dot(by_purpose, service))
+            open_minutes[weekday] = hours.open_minutes(weekday)
+        desk = np.zeros(7)
+        if load.desk_kinds:
+            timed = np.asarray(load.desk_minutes, float) > 0
+            desk = np.asarray(load.desk_tasks, float)[timed].sum(axis=0)
+        self.days = per
+        self.citizens = factor * float(citizens[weekdays].sum())
+        self.counter_minutes = factor * float(minutes[weekdays].sum())
+        self.open_minutes = float(open_minutes[weekdays].sum())
+        self.desk_tasks = factor * float(desk[weekdays].sum())
+
+    def runs_away(self, staff: int) -> bool:
+        """Whether `staff` cannot serve the expected counter work even round the clock."""
+        return self.counter_minutes > staff * self.days * MINUTES_PER_DAY
+
+    def runaway(self, staff: int) -> dict:
+        """The figures of a level whose queue runs away: their limits as the run grows."""
+        busy = self.counter_minutes / (staff * self.open_minutes)
+        backlog = math.inf if self.desk_tasks > 0 else 0.0
+        values = {
+            "mean_wait_min": math.inf,
+            "p95_wait_min": math.inf,
+            "p_wait": 1.0,
+            "p_wait_over_15": 1.0,
+            "p_wait_over_target": 1.0,
+            "utilisation": busy,
+            "counter_utilisation": busy,
+            "desk_backlog_min": backlog,
+            "desk_backlog_tasks": backlog,
+            "overtime_min": math.inf,
+            "citizens_per_day": self.citizens / self.days,
+        }
+        summary: dict = {"staff": int(staff)}
+        for name in METRICS:
+            summary[name] = float(values[name])
+            summary[f"{name}_ci"] = 0.0  # a limit, not an estimate
+        summary["stable"] = False
+        return summary
 
 
 def _stitch(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+from dataclasses import replace
 
 import numpy as np
 import polars as pl
@@ -339,6 +340,19 @@ def test_waits_grow_with_the_volume_factor_for_a_seed(staff):
     assert shares[0] < 0.1 < shares[-1]  # the grid crosses the target
 
 
+def test_waits_keep_growing_when_the_volume_factor_crosses_into_a_runaway_queue():
+    # 270 minutes of work a day for one staffer: past a factor of 5.33 it is more than 24 hours.
+    # A bisection on the factor sees the waits rise, then become unbounded, never fall back.
+    settings = SimulationSettings(days=40, replications=4, seed=4)
+    load = constant_load(4, 9, settings.hours)
+    grid = (1.0, 2.0, 3.0, 4.0, 5.0, 5.3, 5.4, 6.0)
+    results = [fastsim.simulate(load, 1, settings, volume_factor=f) for f in grid]
+    assert [r["mean_wait_min"] == math.inf for r in results] == [False] * 6 + [True] * 2
+    for name in ("mean_wait_min", "p95_wait_min", "p_wait_over_target"):
+        values = [r[name] for r in results]
+        assert all(b >= a for a, b in itertools.pairwise(values)), (name, values)
+
+
 def test_the_volume_factor_is_the_growth_what_if():
     # A factor on the same load, or the load scaled: the same figures within their intervals.
     settings = SimulationSettings(days=100, replications=10, seed=2)
@@ -377,18 +391,61 @@ def test_desk_work_is_done_between_citizens_and_backlog_grows_when_it_cannot_be(
     assert swamped["mean_wait_min"] > done["mean_wait_min"]  # a citizen waits for a task
 
 
-def test_a_runaway_queue_is_flagged_and_its_waits_are_a_floor():
-    # Sixty citizens an hour at ten minutes each for one staffer: ten times what one can serve.
+def test_a_queue_past_round_the_clock_runs_away_and_is_answered_from_the_load():
+    # Sixty citizens an hour at ten minutes each, 450 open minutes a day: 4,500 minutes of work
+    # a day, more than one staffer (1,440) or three (4,320) can do working round the clock.
     settings = SimulationSettings(days=10, replications=2, seed=1)
-    load = constant_load(60, 10, settings.hours)
-    result = fastsim.simulate(load, 1, settings)
+    load = with_desk(constant_load(60, 10, settings.hours), 5, (5.0,))
+    one, three, four = fastsim.simulate_levels(load, (1, 3, 4), settings)
+    for result, staff in ((one, 1), (three, 3)):
+        assert not result["stable"]
+        # The limits as the run grows: everyone waits, without bound.
+        assert result["mean_wait_min"] == result["p95_wait_min"] == math.inf
+        assert result["p_wait"] == result["p_wait_over_15"] == result["p_wait_over_target"] == 1
+        assert result["overtime_min"] == result["desk_backlog_min"] == math.inf
+        # Utilisation is the offered work over the open hours, known exactly.
+        assert result["counter_utilisation"] == pytest.approx(4500 / (staff * 450))
+        assert result["citizens_per_day"] == pytest.approx(450)
+        assert all(result[f"{name}_ci"] == 0 for name in simulation.METRICS)
+    # Four staff could (5,760 minutes): simulated, with long but finite waits.
+    assert four["stable"] and 60 < four["mean_wait_min"] < math.inf
+
+
+def test_a_runaway_level_costs_nothing_however_large_the_load():
+    # A million citizens an hour: simulating even one day of them would take gigabytes. Every
+    # staff level the page and the command accept is answered from the load.
+    settings = SimulationSettings()
+    results = fastsim.simulate_levels(constant_load(1e6, 8), range(1, 9), settings)
+    assert [r["p95_wait_min"] for r in results] == [math.inf] * 8
+    assert results[0]["utilisation"] == pytest.approx(1e6 * 8 / 60)
+    # The same with a modest load and an enormous volume factor (no band of citizens drawn).
+    huge = fastsim.simulate(constant_load(6, 10), 8, settings, volume_factor=1e9)
+    assert huge["mean_wait_min"] == math.inf and huge["citizens_per_day"] == pytest.approx(45e9)
+
+
+def test_the_runaway_limits_are_where_the_simpy_engine_heads():
+    # The SimPy engine on a runaway level: waits that grow with the run, nearly everyone over
+    # 15 minutes, and the same utilisation within its interval.
+    settings = SimulationSettings(days=20, replications=4, seed=6)
+    load = constant_load(30, 10, settings.hours)  # 2,250 minutes a day against 1,440
+    fast = fastsim.simulate(load, 1, settings)
+    short = simulation.simulate(load, 1, replace(settings, days=8))
+    old = simulation.simulate(load, 1, settings)
+    assert old["mean_wait_min"] > 1.5 * short["mean_wait_min"] > 24 * 60
+    assert old["p_wait_over_15"] > 0.99 and fast["p_wait_over_15"] == 1.0
+    assert abs(fast["utilisation"] - old["utilisation"]) <= old["utilisation_ci"]
+
+
+def test_a_queue_that_spills_overnight_is_flagged_and_its_waits_are_a_floor():
+    # Fifty-six citizens an hour for three staff: 4,200 minutes of work a day, within their
+    # 4,320 round the clock but not within 1,350 open minutes; some days' queues run past the
+    # next opening. Each day then starts from an empty counter (module docstring).
+    settings = SimulationSettings(days=10, replications=2, seed=1)
+    result = fastsim.simulate(constant_load(56, 10, settings.hours), 3, settings)
     assert not result["stable"]
-    assert result["p_wait_over_15"] > 0.95 and result["counter_utilisation"] > 5
+    assert result["p_wait_over_15"] > 0.95 and result["counter_utilisation"] > 3
     # The citizens of a day wait at least for the day's own queue to be served.
-    assert result["mean_wait_min"] > 24 * 60
-    # Eight staff are 25% short, but the queue clears in the evening: the days are exact.
-    assert fastsim.simulate(load, 8, settings)["stable"]
-    assert fastsim.simulate(load, 3, settings)["stable"] is False
+    assert 4 * 60 < result["mean_wait_min"] < math.inf
 
 
 def test_no_citizens_no_waits():

@@ -8,6 +8,7 @@ import itertools
 import json
 import math
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,7 @@ from onestop.staffing import (
     PURPOSES,
     Question,
     ServiceTarget,
+    _json_ready,
     answer,
     bench_staffing,
     evaluate,
@@ -200,6 +202,43 @@ def test_adding_agencies_and_growth_need_more_staff(store):
     )
     ratio = grown["scenarios"][0]["citizens_per_day"] / one_alone["citizens_per_day"]
     assert ratio == pytest.approx(2.0, rel=0.1)
+
+
+def test_growth_what_ifs_share_their_citizens(store):
+    # Growth is the simulation's volume factor: a larger growth keeps every simulated citizen of
+    # a smaller one and adds more, so on the slider a level's waits only rise with growth.
+    base = Question(
+        DossierFilter(*YEAR_2023, PILOT_IDS), (1, 2), settings=SimulationSettings(days=60)
+    )
+    measured = measure_load(store, base.load_filter())
+    grid = [
+        evaluate(measured, replace(base, growth_pct=growth))["scenarios"]
+        for growth in (0.0, 100.0, 200.0, 400.0)
+    ]
+    for smaller, larger in itertools.pairwise(grid):
+        for before, after in zip(smaller, larger, strict=True):
+            for name in ("mean_wait_min", "p95_wait_min", "p_wait_over_target"):
+                assert after[name] >= before[name], (before["staff"], name)
+    assert grid[0][0]["meets_target"] and not grid[-1][0]["meets_target"]
+
+
+def test_levels_far_too_few_are_answered_without_simulating_the_queue(store):
+    # Eleven times the pilot and every other agency: one to four staff could not do the day's
+    # counter work even round the clock. The answer says so, in words, and stays clean.
+    agencies = store.query("agencies")
+    others = tuple(agencies.filter(~pl.col("is_pilot"))["agency_id"].to_list())
+    question = Question(DossierFilter(*YEAR_2023, PILOT_IDS), (1, 2, 3, 4), others, 1000.0)
+    for lang in ("vi", "en"):
+        result = answer(store, question, lang)
+        for scenario_result in result["scenarios"]:
+            assert scenario_result["stable"] is False
+            assert scenario_result["p95_wait_min"] == math.inf
+            assert_clean(scenario_result["sentence"])
+        assert result["smallest_staff"] is None
+    sentence = result["scenarios"][0]["sentence"]
+    assert "round the clock" in sentence and "unbounded" not in sentence
+    printed = json.loads(json.dumps(_json_ready(result)))
+    assert printed["scenarios"][0]["mean_wait_min"] is None  # JSON has no infinity
 
 
 def test_answer_gives_sentences_and_breadth_in_both_languages(store):
