@@ -945,6 +945,27 @@ def _plain(value: float) -> float | None:
     return _not_negative(value)
 
 
+def unbounded_note(scenarios: list[dict], lang: str) -> str | None:
+    """Which staff levels the wait chart leaves out because a wait there has no bound."""
+    levels = [
+        result["staff"]
+        for result in scenarios
+        # The series drawn: the simulation's mean and 95th percentile, Erlang C's mean.
+        if not all(
+            math.isfinite(value)
+            for value in (
+                result["mean_wait_min"],
+                result["p95_wait_min"],
+                (result.get("erlang_c") or {}).get("mean_wait_min", 0.0),
+            )
+        )
+    ]
+    if not levels:
+        return None
+    staff = _counted("staff", ", ".join(format_int(level, lang) for level in levels), lang)
+    return t("staffing.chart_unbounded", lang, staff=staff)
+
+
 def staffing_charts(scenarios: list[dict], target: ServiceTarget, lang: str) -> list:
     """Wait and utilisation against staff count, both models, as chart specs."""
     from onestop.charts import ChartSpec

@@ -35,6 +35,7 @@ from onestop.staffing import (
     evaluate,
     measure_load,
     scenario_sentence,
+    unbounded_note,
 )
 from tests.conftest import dossier
 
@@ -237,6 +238,11 @@ def test_levels_far_too_few_are_answered_without_simulating_the_queue(store):
         assert result["smallest_staff"] is None
     sentence = result["scenarios"][0]["sentence"]
     assert "round the clock" in sentence and "unbounded" not in sentence
+    assert unbounded_note(result["scenarios"], "en") == (
+        "Waits with no bound (the queue never settles) are not drawn: 1, 2, 3, 4 staff."
+    )
+    pilot = answer(store, replace(question, added_agency_ids=(), growth_pct=0.0), "en")
+    assert unbounded_note(pilot["scenarios"], "en") is None
     printed = json.loads(json.dumps(_json_ready(result)))
     assert printed["scenarios"][0]["mean_wait_min"] is None  # JSON has no infinity
 
@@ -448,6 +454,25 @@ def test_staffing_page_answers_for_the_demo_pilot(demo_db, monkeypatch):
     page.run()
     assert not page.exception
     assert any("It takes at least" in w.value for w in page.warning)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_staffing_page_says_which_waits_it_cannot_draw(demo_db, monkeypatch, lang):
+    # Every agency's load tripled: one staffer could not do it round the clock.
+    page = run_staffing_page(demo_db, monkeypatch, lang)
+    page.select_slider(key="days").set_value(50)
+    page.multiselect(key="add_agencies").set_value([7, 8, 9, 10, 11, 12, 13, 14])
+    page.slider(key="growth").set_value(200).run()
+    assert not page.exception
+    staff = t("staffing.staff_one", lang, n="1")
+    # Erlang C's mean has no bound at 2 to 4 staff too (its busiest hours are overloaded).
+    note = t(
+        "staffing.chart_unbounded", lang, staff=t("staffing.staff_other", lang, n="1, 2, 3, 4")
+    )
+    assert note in [caption.value for caption in page.caption]
+    runaway = t("staffing.scenario_sentence_runaway", lang, staff=staff, utilisation="", verdict="")
+    assert runaway[:30] in page_text(page)
+    assert_clean(page_text(page).replace("{", "").replace("}", ""))
 
 
 def test_results_collected_in_the_period_count_whenever_the_dossier_ended(small_db):
