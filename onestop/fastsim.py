@@ -40,9 +40,9 @@ compare both engines within their intervals):
   no steady state: the SimPy engine let its queue grow day after day, so its waits grew with the
   length of the run and said only "far too few staff". Here it is not simulated at all: each
   figure is its limit as the run grows, from the load alone (everyone waits, without bound;
-  utilisation is the offered work), and `stable` is False. This is what keeps the cost bounded
-  however large the province: a level simulated serves at most its staff times 24 hours of work
-  a day.
+  utilisation is the offered work), `stable` is False and `runaway` True. This is what keeps
+  the cost bounded however large the province: a level simulated serves at most its staff times
+  24 hours of work a day.
 - A staff level short of that but with more counter work over a replication than its staff can
   serve in the open hours, whose queue is still not cleared at the next opening, is not chased
   from day to day either: the next day starts from an empty counter, the waits are then a floor
@@ -640,6 +640,7 @@ class _Expected:
             summary[name] = float(values[name])
             summary[f"{name}_ci"] = 0.0  # a limit, not an estimate
         summary["stable"] = False
+        summary["runaway"] = True
         return summary
 
 
@@ -843,6 +844,7 @@ def _summaries(
             spread = float(values_.std(ddof=1)) if values_.size > 1 else 0.0
             summary[f"{name}_ci"] = t95(values_.size - 1) * spread / math.sqrt(values_.size)
         summary["stable"] = not bool(unstable[mine].any())
+        summary["runaway"] = False
         results[int(staff)] = summary
     return [dict(results[staff]) for staff in asked]
 

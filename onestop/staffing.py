@@ -429,7 +429,7 @@ def scenario_sentence(result: dict, target: ServiceTarget, lang: str) -> str:
     }
     if _citizens(result) <= 0:
         return t("staffing.scenario_sentence_no_citizens", lang, **values)
-    if result.get("stable") is False and math.isinf(result["mean_wait_min"]):
+    if result.get("runaway"):
         # More work than the staff could do round the clock: no figure but the load's share.
         return t("staffing.scenario_sentence_runaway", lang, **values)
     return t(

@@ -398,7 +398,7 @@ def test_a_queue_past_round_the_clock_runs_away_and_is_answered_from_the_load():
     load = with_desk(constant_load(60, 10, settings.hours), 5, (5.0,))
     one, three, four = fastsim.simulate_levels(load, (1, 3, 4), settings)
     for result, staff in ((one, 1), (three, 3)):
-        assert not result["stable"]
+        assert not result["stable"] and result["runaway"]
         # The limits as the run grows: everyone waits, without bound.
         assert result["mean_wait_min"] == result["p95_wait_min"] == math.inf
         assert result["p_wait"] == result["p_wait_over_15"] == result["p_wait_over_target"] == 1
@@ -408,7 +408,7 @@ def test_a_queue_past_round_the_clock_runs_away_and_is_answered_from_the_load():
         assert result["citizens_per_day"] == pytest.approx(450)
         assert all(result[f"{name}_ci"] == 0 for name in simulation.METRICS)
     # Four staff could (5,760 minutes): simulated, with long but finite waits.
-    assert four["stable"] and 60 < four["mean_wait_min"] < math.inf
+    assert four["stable"] and not four["runaway"] and 60 < four["mean_wait_min"] < math.inf
 
 
 def test_a_runaway_level_costs_nothing_however_large_the_load():
@@ -442,7 +442,7 @@ def test_a_queue_that_spills_overnight_is_flagged_and_its_waits_are_a_floor():
     # next opening. Each day then starts from an empty counter (module docstring).
     settings = SimulationSettings(days=10, replications=2, seed=1)
     result = fastsim.simulate(constant_load(56, 10, settings.hours), 3, settings)
-    assert not result["stable"]
+    assert not result["stable"] and not result["runaway"]
     assert result["p_wait_over_15"] > 0.95 and result["counter_utilisation"] > 3
     # The citizens of a day wait at least for the day's own queue to be served.
     assert 4 * 60 < result["mean_wait_min"] < math.inf
@@ -482,5 +482,5 @@ def test_a_counter_that_never_opens_is_refused():
 def test_result_has_the_shape_the_staffing_code_reads():
     result = fastsim.simulate(constant_load(6, 10), 1, SimulationSettings(days=10, replications=2))
     old = simulation.simulate(constant_load(6, 10), 1, SimulationSettings(days=10, replications=2))
-    assert set(result) == set(old) | {"stable"}
+    assert set(result) == set(old) | {"stable", "runaway"}
     assert all(isinstance(result[k], float) for k in old if k != "staff")
