@@ -15,7 +15,6 @@ second time.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import io
@@ -32,7 +31,6 @@ from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-import numpy as np
 import polars as pl
 
 from onestop import db
@@ -1153,142 +1151,3 @@ def import_files(
     for summary, rejects_file in zip(summaries, written, strict=True):
         summary.rejects_file = rejects_file
     return ImportSummary(str(db_path), summaries, time.perf_counter() - started, demo_removed)
-
-
-# --- command line -------------------------------------------------------------------------------
-
-
-def _summary_text(summary: ImportSummary) -> str:
-    lines = []
-    if summary.demo_removed:
-        lines.append(f"Removed the {summary.demo_removed:,} demo dossiers first.")
-    for one in summary.files:
-        lines.append(
-            f"{one.file}: {one.rows_read:,} rows read, {one.inserted:,} inserted, "
-            f"{one.updated:,} updated, {one.unchanged:,} unchanged, {one.rejected:,} rejected."
-        )
-        if one.blank_rows:
-            lines.append(f"  Blank rows skipped: {one.blank_rows:,}.")
-        if one.codes_normalised:
-            lines.append(
-                f"  Dossier codes normalised (invisible characters, dashes, look-alike "
-                f"letters): {one.codes_normalised:,}."
-            )
-        if one.rejects_file:
-            lines.append(f"  Rejected rows and reasons: {one.rejects_file}")
-    totals = summary.totals()
-    if len(summary.files) > 1:
-        lines.append(
-            f"Total: {totals['rows_read']:,} rows read, {totals['inserted']:,} inserted, "
-            f"{totals['updated']:,} updated, {totals['unchanged']:,} unchanged, "
-            f"{totals['rejected']:,} rejected."
-        )
-    lines.append(f"Database {summary.database} updated in {summary.seconds:.1f} s.")
-    snippet = unknown_values_toml(summary.unknown_values())
-    if snippet:
-        lines += [
-            "",
-            "Values no name matched (their rows were rejected). To import them, save the lines",
-            "below as a mapping file, replace each 0 by the right code, and import again with",
-            "--mapping FILE:",
-            "",
-            snippet.rstrip("\n"),
-        ]
-    return "\n".join(lines) + "\n"
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    try:
-        summary = import_files(
-            [Path(name) for name in args.files],
-            db.resolve_db_path(args.db),
-            Path(args.mapping) if args.mapping else None,
-            Path(args.rejects) if args.rejects else None,
-        )
-    except OSError as error:  # e.g. --rejects or --db naming a folder, or a full disk
-        where = error.filename or db.resolve_db_path(args.db)
-        raise ImportFileError("os_error", path=where, detail=error.strerror or error) from error
-    if args.format == "json":
-        sys.stdout.write(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n")
-    else:
-        sys.stdout.write(_summary_text(summary))
-    return 0
-
-
-def add_command(commands: argparse._SubParsersAction, db_help: str) -> None:
-    """Register `onestop import FILE [FILE ...]`."""
-    parser = commands.add_parser(
-        "import",
-        help="import CSV/XLSX exports of one-stop systems (upsert by dossier code)",
-        description=__doc__.split("\n\n")[0],
-    )
-    parser.add_argument("files", nargs="+", metavar="FILE", help="CSV or XLSX export")
-    parser.add_argument("--db", help=db_help)
-    parser.add_argument(
-        "--mapping", help="extra header/value names, TOML or JSON (see import_headers.toml)"
-    )
-    parser.add_argument(
-        "--rejects", help="CSV for rejected rows (default: <input>.rejects.csv beside each input)"
-    )
-    parser.add_argument("--format", choices=["text", "json"], default="text")
-    parser.set_defaults(run=cmd_import)
-
-
-# --- benchmark ----------------------------------------------------------------------------------
-
-
-def synthetic_family_a(rows: int, seed: int = 5) -> pl.DataFrame:
-    """A family-A export of `rows` dossiers (with fake personal columns), built with numpy."""
-    rng = np.random.default_rng(seed)
-    agencies = np.array(["Sở Tư pháp", "Sở Xây dựng", "Sở Y tế", "Sở Nội vụ", "Sở Tài chính"])
-    minutes = rng.integers(0, 365 * 24 * 60, rows).astype("timedelta64[m]")
-    received = np.datetime64("2023-01-02T07:30", "m") + minutes
-    status = rng.choice([2, 4, 5, 9, 10], rows, p=[0.05, 0.1, 0.05, 0.3, 0.5])
-    frame = pl.DataFrame(
-        {
-            "number": np.arange(rows),
-            "procedure": rng.integers(1, 200, rows),
-            "channel": rng.integers(1, 4, rows),
-            "received": received.astype("datetime64[us]"),
-            "due": (received + rng.integers(1, 30, rows).astype("timedelta64[D]")).astype(
-                "datetime64[us]"
-            ),
-            "ended": (received + rng.integers(0, 35, rows).astype("timedelta64[D]")).astype(
-                "datetime64[us]"
-            ),
-            "status": status,
-            "agency": agencies[rng.integers(0, len(agencies), rows)],
-        }
-    )
-    stamp = "%Y%m%d%H%M%S"
-    return frame.select(
-        MaHoSo=pl.format("BENCH-{}", pl.col("number").cast(pl.String).str.pad_start(8, "0")),
-        MaTTHC=pl.format("1.{}", pl.col("procedure").cast(pl.String).str.pad_start(6, "0")),
-        TenTTHC=pl.format("Thủ tục minh họa {}", pl.col("procedure")),
-        KenhThucHien=pl.col("channel").cast(pl.String),
-        ChuHoSo=pl.lit("Nguyễn Văn Bench"),
-        LoaiDoiTuong=pl.lit("Công dân"),
-        NgayTiepNhan=pl.col("received").dt.strftime(stamp),
-        NgayHenTra=pl.col("due").dt.strftime(stamp),
-        TrangThaiHoSo=pl.col("status").cast(pl.String),
-        NgayKetThucXuLy=pl.when(pl.col("status") >= 9).then(pl.col("ended").dt.strftime(stamp)),
-        DonViXuLy=pl.col("agency"),
-    )
-
-
-def bench_import(rows: int = 1_000_000) -> dict:
-    """Write a family-A CSV of `rows` rows and import it into a fresh database; rows per second."""
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "bench.csv"
-        synthetic_family_a(rows).write_csv(source)
-        started = time.perf_counter()
-        summary = import_files([source], Path(folder) / "bench.duckdb")
-        seconds = time.perf_counter() - started
-    totals = summary.totals()
-    return {
-        "rows": rows,
-        "seconds": round(seconds, 2),
-        "rows_per_second": round(rows / seconds),
-        "inserted": totals["inserted"],
-        "rejected": totals["rejected"],
-    }

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from onestop import cli, report
+from onestop import report
+from onestop.cli import main as cli
 from onestop.db import Store
 from onestop.filters import DossierFilter
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from onestop import cli, db, demo
+from onestop import db, demo
+from onestop.cli import main as cli
 
 PUBLISHED = {
     "received_total": 1700,

@@ -16,7 +16,8 @@ import openpyxl
 import polars as pl
 import pytest
 
-from onestop import cli, exports, i18n, report
+from onestop import exports, i18n, report
+from onestop.cli import main as cli
 from onestop.db import Store
 from onestop.filters import DossierFilter
 from onestop.form06_xlsx import form06_to_xlsx

@@ -8,7 +8,8 @@ import json
 import openpyxl
 import pytest
 
-from onestop import cli, report
+from onestop import report
+from onestop.cli import main as cli
 from onestop.db import Store
 from onestop.filters import DossierFilter
 from onestop.form06_xlsx import FIRST_DATA_ROW, form06_to_xlsx

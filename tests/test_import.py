@@ -19,7 +19,8 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from onestop import cli, db, importer
+from onestop import db, importer
+from onestop.cli import main as cli
 from tests.conftest import dossier
 
 ROOT = Path(__file__).resolve().parent.parent

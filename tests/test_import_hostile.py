@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from onestop import cli, db, importer
+from onestop import db, importer
+from onestop.cli import main as cli
 
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
 CORPUS = sorted(path for path in HOSTILE.iterdir() if path.is_file())

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from onestop import bench, db, i18n
+from onestop import db, i18n
+from onestop.cli import bench
 from onestop.filters import DossierFilter
 
 ROOT = Path(__file__).resolve().parent.parent

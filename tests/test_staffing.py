@@ -16,8 +16,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from onestop import cli, db, demo, report
+from onestop import db, demo, report
 from onestop.calendar import CounterHours
+from onestop.cli import main as cli
+from onestop.cli.bench import bench_staffing
 from onestop.db import Store
 from onestop.filters import DossierFilter
 from onestop.i18n import t
@@ -29,7 +31,6 @@ from onestop.staffing import (
     Question,
     ServiceTarget,
     answer,
-    bench_staffing,
     evaluate,
     measure_load,
     scenario_sentence,

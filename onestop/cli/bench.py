@@ -17,9 +17,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from onestop import db, demo
+import numpy as np
+import polars as pl
+
+from onestop import db, demo, importer
 from onestop.calendar import public_holidays
-from onestop.filters import DossierFilter
+from onestop.cli.arguments import check_memory_for_demo, demo_size, number_in
+from onestop.db import DatabaseError, Store
+from onestop.filters import DossierFilter, pilot_filter
+from onestop.staffing import Question, evaluate, measure_load
 
 ROOT = db.PROJECT_ROOT
 
@@ -97,14 +103,10 @@ def run(dossiers: int, database: Path | None, import_rows: int, parts: set[str])
                 },
             }
         if "staffing" in parts:
-            from onestop.staffing import bench_staffing
-
             # The page's target is for the demo's counter (pilot plus every other agency, a
             # worst case), not for the benchmark's N-dossier province; --db measures that file.
             results["staffing"] = bench_staffing(database)
     if "import" in parts:
-        from onestop.importer import bench_import
-
         results["import"] = bench_import(import_rows)
     return results
 
@@ -130,12 +132,10 @@ def to_text(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def cmd_bench(args) -> int:
+def run_command(args: argparse.Namespace) -> int:
     parts = args.only or set(PARTS)
     database = Path(args.db) if args.db else None
     if database is None:
-        from onestop.cli import check_memory_for_demo
-
         check_memory_for_demo(args.dossiers)
     results = run(args.dossiers, database, args.import_rows, parts)
     results["measured_at"] = dt.datetime.now().isoformat(timespec="seconds")
@@ -156,9 +156,7 @@ def _parts(text: str) -> set[str]:
     return chosen
 
 
-def add_command(commands, db_help: str) -> None:
-    from onestop.cli import demo_size, number_in
-
+def add_command(commands: argparse._SubParsersAction, db_help: str) -> None:
     parser = commands.add_parser("bench", help="measure the speed targets")
     parser.add_argument("--db", help="benchmark this database instead of building a demo")
     parser.add_argument(
@@ -176,4 +174,110 @@ def add_command(commands, db_help: str) -> None:
     parser.add_argument("--only", type=_parts, help="comma-separated parts: " + ",".join(PARTS))
     parser.add_argument("--format", choices=["table", "json"], default="table")
     # Without --db the benchmark builds its own demo in a temporary folder.
-    parser.set_defaults(run=cmd_bench, uses_database=lambda args: bool(args.db))
+    parser.set_defaults(run=run_command, uses_database=lambda args: bool(args.db))
+
+
+# --- staffing ----------------------------------------------------------------------------------
+
+
+def bench_staffing(db_path: Path | None = None, staff: tuple[int, ...] = (1, 2, 3, 4)) -> dict:
+    """Seconds to recompute the page: measure the load and run 4 staff levels × 200 days.
+
+    Uses the heaviest demo question (the pilot plus every non-pilot agency) so the figure is a
+    worst case; builds a demo database in a temporary folder when none is given.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        if db_path is None:
+            db_path = Path(folder) / "bench.duckdb"
+            demo.build_demo(db_path)
+        store = Store(Path(db_path))
+        try:
+            agencies = store.query("agencies")
+            pilot = pilot_filter(store.query("pilot_definition"), agencies)
+            if pilot is None:
+                raise DatabaseError(f"{db_path} defines no pilot to benchmark.")
+            question = Question(
+                pilot,
+                staff,
+                tuple(agencies.filter(~pl.col("is_pilot"))["agency_id"].to_list()),
+            )
+            started = time.perf_counter()
+            measured = measure_load(store, question.load_filter())
+            loaded = time.perf_counter()
+            evaluated = evaluate(measured, question)
+            finished = time.perf_counter()
+        finally:
+            store.close()
+    citizens = sum(r["citizens_per_day"] for r in evaluated["scenarios"]) * (
+        question.settings.days_per_replication * question.settings.replications
+    )
+    return {
+        "seconds": finished - started,
+        "load_seconds": loaded - started,
+        "model_seconds": finished - loaded,
+        "staff_levels": len(staff),
+        "days": question.settings.days,
+        "replications": question.settings.replications,
+        "citizens_simulated": round(citizens),
+        "within_target": finished - started < 2.0,
+    }
+
+
+# --- import ------------------------------------------------------------------------------------
+
+
+def synthetic_family_a(rows: int, seed: int = 5) -> pl.DataFrame:
+    """A family-A export of `rows` dossiers (with fake personal columns), built with numpy."""
+    rng = np.random.default_rng(seed)
+    agencies = np.array(["Sở Tư pháp", "Sở Xây dựng", "Sở Y tế", "Sở Nội vụ", "Sở Tài chính"])
+    minutes = rng.integers(0, 365 * 24 * 60, rows).astype("timedelta64[m]")
+    received = np.datetime64("2023-01-02T07:30", "m") + minutes
+    status = rng.choice([2, 4, 5, 9, 10], rows, p=[0.05, 0.1, 0.05, 0.3, 0.5])
+    frame = pl.DataFrame(
+        {
+            "number": np.arange(rows),
+            "procedure": rng.integers(1, 200, rows),
+            "channel": rng.integers(1, 4, rows),
+            "received": received.astype("datetime64[us]"),
+            "due": (received + rng.integers(1, 30, rows).astype("timedelta64[D]")).astype(
+                "datetime64[us]"
+            ),
+            "ended": (received + rng.integers(0, 35, rows).astype("timedelta64[D]")).astype(
+                "datetime64[us]"
+            ),
+            "status": status,
+            "agency": agencies[rng.integers(0, len(agencies), rows)],
+        }
+    )
+    stamp = "%Y%m%d%H%M%S"
+    return frame.select(
+        MaHoSo=pl.format("BENCH-{}", pl.col("number").cast(pl.String).str.pad_start(8, "0")),
+        MaTTHC=pl.format("1.{}", pl.col("procedure").cast(pl.String).str.pad_start(6, "0")),
+        TenTTHC=pl.format("Thủ tục minh họa {}", pl.col("procedure")),
+        KenhThucHien=pl.col("channel").cast(pl.String),
+        ChuHoSo=pl.lit("Nguyễn Văn Bench"),
+        LoaiDoiTuong=pl.lit("Công dân"),
+        NgayTiepNhan=pl.col("received").dt.strftime(stamp),
+        NgayHenTra=pl.col("due").dt.strftime(stamp),
+        TrangThaiHoSo=pl.col("status").cast(pl.String),
+        NgayKetThucXuLy=pl.when(pl.col("status") >= 9).then(pl.col("ended").dt.strftime(stamp)),
+        DonViXuLy=pl.col("agency"),
+    )
+
+
+def bench_import(rows: int = 1_000_000) -> dict:
+    """Write a family-A CSV of `rows` rows and import it into a fresh database; rows per second."""
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "bench.csv"
+        synthetic_family_a(rows).write_csv(source)
+        started = time.perf_counter()
+        summary = importer.import_files([source], Path(folder) / "bench.duckdb")
+        seconds = time.perf_counter() - started
+    totals = summary.totals()
+    return {
+        "rows": rows,
+        "seconds": round(seconds, 2),
+        "rows_per_second": round(rows / seconds),
+        "inserted": totals["inserted"],
+        "rejected": totals["rejected"],
+    }
