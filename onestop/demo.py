@@ -20,6 +20,8 @@ import polars as pl
 
 from onestop import db
 from onestop.calendar import DEFAULT_HOURS, add_working_days, working_days
+from onestop.core import codes
+from onestop.core.codes import DEFAULT_TASK_MINUTES, PICKUP_SHARE
 from onestop.published import PILOT_REPORT, PUBLISHED_COUNTS
 
 # The pilot report (DOMAIN.md §1), as Biểu 06 columns: what the demo's 2023 must give.
@@ -204,7 +206,7 @@ def reference_tables(rng: np.random.Generator, plan: DemoPlan) -> dict[str, pl.D
 def day_weights(days: np.ndarray) -> np.ndarray:
     """Relative reception volume per working day: Monday peaks, a surge before Tết."""
     weekday = (days.astype("int64") + 3) % 7
-    weight = np.where(weekday == 0, 1.35, np.where(weekday == 4, 0.9, 1.0))
+    weight = np.where(weekday == codes.MONDAY, 1.35, np.where(weekday == codes.FRIDAY, 0.9, 1.0))
     months = days.astype("datetime64[M]").astype("int64") % 12 + 1
     day_of_month = (days - days.astype("datetime64[M]")).astype("int64") + 1
     # Tết falls in late January or February: the weeks before it are busy, the week after quiet.
@@ -305,9 +307,13 @@ def outcomes(rng: np.random.Generator, frame: pl.DataFrame, population: Populati
         add_working_days(received_day, early_offset),
     )
     channel = np.where(
-        rng.random(size) < population.online_share, 2, np.where(rng.random(size) < 0.8, 1, 3)
+        rng.random(size) < population.online_share,
+        codes.ONLINE,
+        np.where(rng.random(size) < 0.8, codes.IN_PERSON, codes.POSTAL),
     )
-    status = np.select([kind == "withdrawn", kind == "stopped"], [7, 8], 10)
+    status = np.select(
+        [kind == "withdrawn", kind == "stopped"], [codes.WITHDRAWN, codes.STOPPED], codes.RETURNED
+    )
     return {
         "channel": channel,
         "status": status,
@@ -332,7 +338,8 @@ def close_or_leave_open(
         columns["end_day"] = end_day
     still_open = end_day > np.datetime64(as_of, "D")
     waiting = (columns["supplement_count"] > 0) & (rng.random(end_day.size) < 0.5)
-    columns["status"] = np.where(still_open, np.where(waiting, 5, 4), columns["status"])
+    open_status = np.where(waiting, codes.SUPPLEMENTATION, codes.PROCESSING)
+    columns["status"] = np.where(still_open, open_status, columns["status"])
     columns["is_open"] = still_open
     return columns
 
@@ -371,14 +378,17 @@ def calibrate_pilot(rng: np.random.Generator, columns: dict, received_day: np.nd
     stopped = on_due & ~withdrawn & (rng.random(size) < 0.02)
     waiting = in_progress & (columns["supplement_count"] > 0)
     columns["status"] = np.select(
-        [in_progress & waiting, in_progress, withdrawn, stopped], [5, 4, 7, 8], 10
+        [in_progress & waiting, in_progress, withdrawn, stopped],
+        [codes.SUPPLEMENTATION, codes.PROCESSING, codes.WITHDRAWN, codes.STOPPED],
+        codes.RETURNED,
     )
     columns["end_day"] = end_day
     columns["is_open"] = in_progress
 
     online = np.zeros(size, dtype=bool)
     online[rng.choice(size, size=target["received_online"], replace=False)] = True
-    columns["channel"] = np.where(online, 2, np.where(rng.random(size) < 0.8, 1, 3))
+    paper = np.where(rng.random(size) < 0.8, codes.IN_PERSON, codes.POSTAL)
+    columns["channel"] = np.where(online, codes.ONLINE, paper)
     return columns
 
 
@@ -393,7 +403,7 @@ def dossier_frame(
     size = arrivals_frame.height
     received_day = arrivals_frame["received_day"].to_numpy()
     received_at = _timestamp(received_day, arrivals_frame["received_minute"].to_numpy())
-    online = columns["channel"] == 2
+    online = columns["channel"] == codes.ONLINE
     # Online dossiers are submitted any time, up to two days before a staffer accepts them.
     submitted_at = received_at - np.where(
         online, rng.integers(10, 2 * 24 * 60, size), rng.integers(0, 3, size)
@@ -402,7 +412,7 @@ def dossier_frame(
     end_day = np.where(is_open, np.datetime64("NaT", "D"), columns["end_day"])
     ended_at = _timestamp(end_day, minutes_of_day(rng, size))
     ended_at = np.where(ended_at < received_at, received_at + np.timedelta64(30, "m"), ended_at)
-    returned = (columns["status"] == 10) & ~is_open
+    returned = (columns["status"] == codes.RETURNED) & ~is_open
     return_day = add_working_days(
         np.where(returned, end_day, received_day), rng.choice([0, 0, 1, 2], size)
     )
@@ -454,10 +464,10 @@ def rejected_at_intake(
     rng: np.random.Generator, accepted: pl.DataFrame, count: int
 ) -> pl.DataFrame:
     """Online submissions the counter did not accept (status 3): stored, never counted."""
-    online = accepted.filter(pl.col("channel") == 2)
+    online = accepted.filter(pl.col("channel") == codes.ONLINE)
     picked = online.sample(n=min(count, online.height), seed=int(rng.integers(2**31)))
     return picked.with_columns(
-        status=pl.lit(3, dtype=pl.Int8),
+        status=pl.lit(codes.NOT_ACCEPTED, dtype=pl.Int8),
         received_at=pl.lit(None, dtype=pl.Datetime("us")),
         due_at=pl.lit(None, dtype=pl.Datetime("us")),
         ended_at=pl.lit(None, dtype=pl.Datetime("us")),
@@ -494,18 +504,16 @@ def with_codes(dossiers: pl.DataFrame, agencies: pl.DataFrame) -> pl.DataFrame:
 
 # --- counter visits -------------------------------------------------------------------------
 
-SERVICE_MINUTES = {"guidance": 6.0, "submission": 12.0, "pickup": 4.0}
-
 
 def counter_visits(rng: np.random.Generator, dossiers: pl.DataFrame) -> pl.DataFrame:
     """Queue tickets consistent with the staff on duty: one queue per staffer and day."""
-    counted = dossiers.filter(pl.col("status") != 3)
-    submissions = counted.filter(pl.col("channel") == 1).select(
+    counted = dossiers.filter(pl.col("status") != codes.NOT_ACCEPTED)
+    submissions = counted.filter(pl.col("channel") == codes.IN_PERSON).select(
         "agency_id", staff_id="received_by", arrived_at="received_at", purpose=pl.lit("submission")
     )
     pickups = (
         counted.filter(pl.col("returned_at").is_not_null())
-        .sample(fraction=0.35, seed=int(rng.integers(2**31)), shuffle=False)
+        .sample(fraction=PICKUP_SHARE, seed=int(rng.integers(2**31)), shuffle=False)
         .select(
             "agency_id", staff_id="received_by", arrived_at="returned_at", purpose=pl.lit("pickup")
         )
@@ -517,7 +525,8 @@ def counter_visits(rng: np.random.Generator, dossiers: pl.DataFrame) -> pl.DataF
         day=pl.col("arrived_at").dt.date(),
     ).sort("staff_id", "arrived_at", "agency_id", "purpose")
 
-    mean = visits["purpose"].replace_strict(SERVICE_MINUTES, return_dtype=pl.Float64).to_numpy()
+    minutes = visits["purpose"].replace_strict(DEFAULT_TASK_MINUTES, return_dtype=pl.Float64)
+    mean = minutes.to_numpy()
     service = rng.lognormal(np.log(mean) - 0.18, 0.6)  # mean-preserving for sigma 0.6
     # Arrivals: tickets are issued a few minutes before the counter logs the dossier.
     issued = visits["arrived_at"].to_numpy().astype("datetime64[s]") - (

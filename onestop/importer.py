@@ -34,6 +34,7 @@ from pathlib import Path
 import polars as pl
 
 from onestop import db
+from onestop.core import codes
 from onestop.i18n import t
 from onestop.text import csv_safe, fold
 
@@ -72,9 +73,8 @@ TWO_DIGIT_YEAR = r"^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2}(?:[ T].*)?$"
 EARLIEST_DATE = dt.date(2000, 1, 1)
 FUTURE_YEARS = 5
 NOT_AFTER_IMPORT_DAY = ("submitted_at", "received_at")
-CLOSED_STATUSES = (7, 8, 9, 10)
-NOT_RECEIVED_STATUSES = (1, 3)
-LARGEST_CODE = {"status": 10, "channel": 3}
+# The largest code of each kind of coded value: codes from 1 to it are read as numbers.
+LARGEST_CODE = {"status": max(codes.STATUSES), "channel": max(codes.CHANNELS)}
 VALUE_KINDS = tuple(LARGEST_CODE)
 PAUSE_ENV_VAR = "ONESTOP_IMPORT_PAUSE_SECONDS"  # test hook: sleep mid-import, to be killed
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -745,7 +745,7 @@ def _checks(today: dt.date) -> list[tuple[str, str | None, pl.Expr]]:
         (
             "received_missing",
             "received_at",
-            raw("received_at").is_null() & ~status.is_in(NOT_RECEIVED_STATUSES),
+            raw("received_at").is_null() & ~status.is_in(codes.NOT_RECEIVED_STATUSES),
         )
     )
     checks += [
@@ -756,7 +756,7 @@ def _checks(today: dt.date) -> list[tuple[str, str | None, pl.Expr]]:
         (
             "end_missing",
             "ended_at",
-            status.is_in(CLOSED_STATUSES)
+            status.is_in(codes.CLOSED_STATUSES)
             & raw("ended_at").is_null()
             & raw("returned_at").is_null(),
         )
@@ -1007,7 +1007,7 @@ def upsert(con: db.Connection, prepared: Prepared) -> FileSummary:
         procedure_id=pl.col("procedure_id").cast(pl.Int32),
         agency_id=pl.col("agency_id").cast(pl.Int32),
         field_id=pl.col("field_id").cast(pl.Int32),
-        channel=pl.col("channel_code").fill_null(1),  # an empty channel means in person
+        channel=pl.col("channel_code").fill_null(codes.IN_PERSON),  # an empty channel: in person
         status=pl.col("status_code"),
         **{name: pl.col(f"{name}_parsed") for name in DATE_FIELDS if name != "refused_at"},
     )

@@ -16,6 +16,7 @@ import polars as pl
 
 from onestop import queueing
 from onestop.calendar import DEFAULT_HOURS, CounterHours, working_days
+from onestop.core.codes import DEFAULT_TASK_MINUTES, DESK_KINDS, PICKUP_SHARE, PURPOSES
 from onestop.db import Store
 from onestop.filters import DossierFilter
 from onestop.i18n import format_date, format_decimal, format_int, format_share, t
@@ -28,19 +29,7 @@ from onestop.simulation import (
 )
 from onestop.text import markdown_literal
 
-PURPOSES = ("guidance", "submission", "pickup")
-DESK_KINDS = ("online_check", "digitise")
-# Used when the data has no timed counter visits; editable on the page and on the command line.
-DEFAULT_TASK_MINUTES = {
-    "guidance": 6.0,
-    "submission": 12.0,
-    "pickup": 4.0,
-    "online_check": 5.0,
-    "digitise": 10.0,
-}
 DEFAULT_SERVICE_CV = 0.6
-# Without queue tickets, only this share of returned results is assumed collected at the counter.
-DEFAULT_PICKUP_SHARE = 0.35
 MIN_TIMED_VISITS = 20  # fewer timed visits of a purpose than this: use the default minutes
 MAX_STAFF = 8
 MODELS = ("erlang-c", "simulation")
@@ -200,7 +189,7 @@ def measure_load(
         arrivals_source = "dossiers"
         counts = store.query("counter_arrivals_from_dossiers", params).with_columns(
             arrivals=pl.when(pl.col("purpose") == "pickup")
-            .then(pl.col("arrivals") * DEFAULT_PICKUP_SHARE)
+            .then(pl.col("arrivals") * PICKUP_SHARE)
             .otherwise(pl.col("arrivals"))
         )
     minutes, cv, service_source = service_minutes(

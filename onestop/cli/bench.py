@@ -23,6 +23,7 @@ import polars as pl
 from onestop import db, demo, importer
 from onestop.calendar import public_holidays
 from onestop.cli.arguments import check_memory_for_demo, demo_size, number_in
+from onestop.core import codes
 from onestop.db import DatabaseError, Store
 from onestop.filters import DossierFilter, pilot_filter
 from onestop.staffing import Question, evaluate, measure_load
@@ -232,7 +233,8 @@ def synthetic_family_a(rows: int, seed: int = 5) -> pl.DataFrame:
     agencies = np.array(["Sở Tư pháp", "Sở Xây dựng", "Sở Y tế", "Sở Nội vụ", "Sở Tài chính"])
     minutes = rng.integers(0, 365 * 24 * 60, rows).astype("timedelta64[m]")
     received = np.datetime64("2023-01-02T07:30", "m") + minutes
-    status = rng.choice([2, 4, 5, 9, 10], rows, p=[0.05, 0.1, 0.05, 0.3, 0.5])
+    statuses = [codes.ACCEPTED, codes.PROCESSING, codes.SUPPLEMENTATION, codes.DONE, codes.RETURNED]
+    status = rng.choice(statuses, rows, p=[0.05, 0.1, 0.05, 0.3, 0.5])
     frame = pl.DataFrame(
         {
             "number": np.arange(rows),
@@ -260,7 +262,9 @@ def synthetic_family_a(rows: int, seed: int = 5) -> pl.DataFrame:
         NgayTiepNhan=pl.col("received").dt.strftime(stamp),
         NgayHenTra=pl.col("due").dt.strftime(stamp),
         TrangThaiHoSo=pl.col("status").cast(pl.String),
-        NgayKetThucXuLy=pl.when(pl.col("status") >= 9).then(pl.col("ended").dt.strftime(stamp)),
+        NgayKetThucXuLy=pl.when(pl.col("status").is_in(codes.PROCESSED_STATUSES)).then(
+            pl.col("ended").dt.strftime(stamp)
+        ),
         DonViXuLy=pl.col("agency"),
     )
 
