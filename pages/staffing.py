@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 from onestop import i18n, staffing, ui
-from onestop.simulation import SimulationSettings
+from onestop.staffing.simulation import SimulationSettings
 
 lang = ui.language()
 if not ui.page_header("staffing.page_title", lang):

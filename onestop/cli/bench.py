@@ -9,9 +9,9 @@
 from __future__ import annotations
 
 import argparse
+import ast
 import datetime as dt
 import json
-import re
 import tempfile
 import time
 from pathlib import Path
@@ -49,16 +49,29 @@ def queries_by_page() -> dict[str, list[str]]:
     pages = {}
     for page in sorted((ROOT / "pages").glob("*.py")):
         text = page.read_text(encoding="utf-8")
-        modules = re.findall(r"from onestop import ([\w, ]+)", text)
-        modules += re.findall(r"from onestop\.(\w+) import", text)
-        sources = [text]
-        for module in {m.strip() for group in modules for m in group.split(",")}:
-            path = ROOT / "onestop" / f"{module}.py"
-            if path.is_file():
-                sources.append(path.read_text(encoding="utf-8"))
+        sources = [text] + [path.read_text(encoding="utf-8") for path in _imported_files(text)]
         used = {name for name in names if any(f'"{name}"' in src for src in sources)}
         pages[page.stem] = sorted(used)
     return pages
+
+
+def _imported_files(source: str) -> set[Path]:
+    """The files of the onestop modules a source imports (a package: all of its modules)."""
+    modules = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("onestop"):
+            modules |= {f"{node.module}.{alias.name}" for alias in node.names}
+            modules.add(node.module)
+        elif isinstance(node, ast.Import):
+            modules |= {alias.name for alias in node.names if alias.name.startswith("onestop")}
+    files = set()
+    for module in modules - {"onestop"}:
+        path = ROOT / module.replace(".", "/")
+        if path.with_suffix(".py").is_file():
+            files.add(path.with_suffix(".py"))
+        elif path.is_dir():
+            files |= set(path.glob("*.py"))
+    return files
 
 
 def time_queries(path: Path, dossier_filter: DossierFilter) -> dict[str, float]:

@@ -20,7 +20,6 @@ from onestop.cli.arguments import (
 )
 from onestop.db import Store
 from onestop.filters import DossierFilter
-from onestop.simulation import SimulationSettings
 from onestop.staffing import (
     DAYS_RANGE,
     DEFAULT_SERVICE_CV,
@@ -35,6 +34,7 @@ from onestop.staffing import (
     TASK_MINUTES_RANGE,
     Question,
     ServiceTarget,
+    SimulationSettings,
     answer,
     constant_rate_scenarios,
     json_ready,

@@ -19,6 +19,8 @@ import simpy
 from onestop.calendar import DEFAULT_HOURS, CounterHours
 
 MINUTES_PER_DAY = 24 * 60
+# The spread of service times (coefficient of variation) when the data has no timed visits.
+DEFAULT_SERVICE_CV = 0.6
 # Two-sided 95% Student t quantiles by degrees of freedom; beyond 30 the normal value is close.
 _T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306,
         9: 2.262, 10: 2.228, 11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131, 16: 2.120,
@@ -92,7 +94,7 @@ class SimulationSettings:
     days: int = 200
     replications: int = 10
     seed: int = 2023
-    service_cv: float = 0.6  # coefficient of variation of the lognormal service time
+    service_cv: float = DEFAULT_SERVICE_CV  # of the lognormal service time
     distribution: str = "lognormal"  # or "exponential" (for checks against Erlang C)
     target_wait_min: float = 15.0
     warmup_minutes: float = 0.0  # citizens arriving earlier in a replication are not counted
