@@ -19,7 +19,8 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from onestop import db, importer
+from onestop import db
+from onestop import importing as importer
 from onestop.cli import main as cli
 from tests.conftest import dossier
 

@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from onestop import db, importer
+from onestop import db
+from onestop import importing as importer
 from onestop.cli import main as cli
 
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"

@@ -17,7 +17,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from onestop import db, importer
+from onestop import db
+from onestop import importing as importer
 from onestop.cli import main as cli
 from onestop.text import markdown_literal
 from tests.test_import import FAMILY_A, ROOT, row_a, write_csv

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from onestop import db, demo, importer
+from onestop import db, demo, importing
 from onestop.calendar import public_holidays
 from onestop.cli.arguments import check_memory_for_demo, demo_size, number_in
 from onestop.core import codes
@@ -288,7 +288,7 @@ def bench_import(rows: int = 1_000_000) -> dict:
         source = Path(folder) / "bench.csv"
         synthetic_family_a(rows).write_csv(source)
         started = time.perf_counter()
-        summary = importer.import_files([source], Path(folder) / "bench.duckdb")
+        summary = importing.import_files([source], Path(folder) / "bench.duckdb")
         seconds = time.perf_counter() - started
     totals = summary.totals()
     return {

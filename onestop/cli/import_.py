@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from onestop import db, importer
+from onestop import db, importing
 
 # The first line of `onestop import --help`.
 DESCRIPTION = (
@@ -15,7 +15,7 @@ DESCRIPTION = (
 )
 
 
-def _summary_text(summary: importer.ImportSummary) -> str:
+def _summary_text(summary: importing.ImportSummary) -> str:
     lines = []
     if summary.demo_removed:
         lines.append(f"Removed the {summary.demo_removed:,} demo dossiers first.")
@@ -41,7 +41,7 @@ def _summary_text(summary: importer.ImportSummary) -> str:
             f"{totals['rejected']:,} rejected."
         )
     lines.append(f"Database {summary.database} updated in {summary.seconds:.1f} s.")
-    snippet = importer.unknown_values_toml(summary.unknown_values())
+    snippet = importing.unknown_values_toml(summary.unknown_values())
     if snippet:
         lines += [
             "",
@@ -56,7 +56,7 @@ def _summary_text(summary: importer.ImportSummary) -> str:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        summary = importer.import_files(
+        summary = importing.import_files(
             [Path(name) for name in args.files],
             db.resolve_db_path(args.db),
             Path(args.mapping) if args.mapping else None,
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         )
     except OSError as error:  # e.g. --rejects or --db naming a folder, or a full disk
         where = error.filename or db.resolve_db_path(args.db)
-        raise importer.ImportFileError(
+        raise importing.ImportFileError(
             "os_error", path=where, detail=error.strerror or error
         ) from error
     if args.format == "json":
