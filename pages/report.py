@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from onestop import i18n, index766, published, report, ui
+from onestop import i18n, index766, report, ui
+from onestop.core import published
 from onestop.form06_html import comparison_html, form06_table_html
 from onestop.form06_xlsx import form06_to_xlsx
 

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from onestop import index766, published, report
+from onestop import index766, report
+from onestop.core import published
 from onestop.db import Store
 from onestop.filters import DossierFilter
 from tests.form06_fixture import PERIOD, build
