@@ -49,6 +49,13 @@ def markdown_literal(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
+def terminal_text(text: str | None) -> str:
+    """Text safe to print: control characters (ANSI escapes, bells, CR) shown as `\\x1b` etc."""
+    return "".join(
+        f"\\x{ord(ch):02x}" if unicodedata.category(ch) == "Cc" else ch for ch in text or ""
+    )
+
+
 def html_literal(text: object) -> str:
     """Text shown verbatim inside HTML or a Plotly label.
 

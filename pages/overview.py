@@ -2,19 +2,20 @@
 
 import streamlit as st
 
-from onestop import i18n, overview, report, ui
+from onestop import i18n, overview, ui
+from onestop.reports import form06
 
 lang = ui.language()
 if not ui.page_header("page.overview", lang):
     st.stop()
 chosen = ui.current_filter(lang)
 
-counts = report.Form06(chosen, ui.query("form06_rows", chosen.params())).total
+counts = form06.Form06(chosen, ui.query("form06_rows", chosen.params())).total
 if counts["received_total"] == 0:
     st.info(i18n.t("app.no_data", lang))
     st.stop()
 before = chosen.previous_period()
-previous = report.Form06(before, ui.query("form06_rows", before.params())).total
+previous = form06.Form06(before, ui.query("form06_rows", before.params())).total
 monthly = ui.query("form06_counts_by_month", chosen.params())
 
 keys = list(overview.CARDS)

@@ -2,16 +2,17 @@
 
 import streamlit as st
 
-from onestop import i18n, index766, report, ui
+from onestop import i18n, ui
 from onestop.core import published
-from onestop.form06_html import comparison_html, form06_table_html
-from onestop.form06_xlsx import form06_to_xlsx
+from onestop.reports import form06, index766
+from onestop.reports.form06_html import comparison_html, form06_table_html
+from onestop.reports.form06_xlsx import form06_to_xlsx
 
 lang = ui.language()
 if not ui.page_header("report.page_title", lang):
     st.stop()
 chosen = ui.current_filter(lang)
-form = report.Form06(chosen, ui.query("form06_rows", chosen.params()))
+form = form06.Form06(chosen, ui.query("form06_rows", chosen.params()))
 start = i18n.format_date(chosen.date_from, lang)
 end = i18n.format_date(chosen.date_to, lang)
 
@@ -23,7 +24,7 @@ if form.rows.height == 0:
     st.stop()
 st.html(form06_table_html(form, lang))
 
-failures = report.identity_failures_markdown(form, lang)
+failures = form06.identity_failures_markdown(form, lang)
 if failures:
     st.error(failures)
 else:
@@ -46,7 +47,7 @@ xlsx_column.download_button(
 )
 csv_column.download_button(
     i18n.t("report.download_csv", lang),
-    report.to_csv(form).encode("utf-8-sig"),  # the BOM lets Excel read Vietnamese text
+    form06.to_csv(form).encode("utf-8-sig"),  # the BOM lets Excel read Vietnamese text
     file_name=f"{stem}.csv",
     mime="text/csv",
     key="report_csv",

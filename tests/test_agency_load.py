@@ -9,9 +9,10 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from onestop import agency_load, report
+from onestop import agency_load
 from onestop.db import Store
 from onestop.filters import DossierFilter
+from onestop.reports import form06 as report
 from tests.conftest import dossier
 from tests.test_timeliness import build_db
 

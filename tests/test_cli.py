@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from onestop import report
 from onestop.cli import main as cli
 from onestop.db import Store
 from onestop.filters import DossierFilter
+from onestop.reports import form06 as report
 
 YEAR = ["--from", "2023-01-01", "--to", "2023-12-31"]
 

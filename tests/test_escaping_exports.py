@@ -16,11 +16,12 @@ import openpyxl
 import polars as pl
 import pytest
 
-from onestop import exports, i18n, report
+from onestop import exports, i18n
 from onestop.cli import main as cli
 from onestop.db import Store
 from onestop.filters import DossierFilter
-from onestop.form06_xlsx import form06_to_xlsx
+from onestop.reports import form06 as report
+from onestop.reports.form06_xlsx import form06_to_xlsx
 from onestop.text import markdown_literal
 from tests.escaping_fixture import (
     AT,
@@ -57,7 +58,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
 def downloaded(store: Store, name: str) -> pl.DataFrame:
     params = PERIOD.params()
     if name == "index766_by_procedure":
-        from onestop import index766
+        from onestop.reports import index766
 
         params = index766.query_params(PERIOD)
     return store.query(name, params)

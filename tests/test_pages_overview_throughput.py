@@ -13,7 +13,7 @@ import pytest
 from onestop import db, demo, i18n, throughput
 from onestop.db import Store
 from onestop.filters import DossierFilter
-from onestop.report import build_form06
+from onestop.reports.form06 import build_form06
 from tests.page_checks import HOSTILE_LINKS, assert_hostile_link_is_harmless, run_page, shown
 
 PAGES = ["pages/overview.py", "pages/throughput.py"]

@@ -16,13 +16,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from onestop import db, demo, report
+from onestop import db, demo
 from onestop.calendar import CounterHours
 from onestop.cli import main as cli
 from onestop.cli.bench import bench_staffing
 from onestop.db import Store
 from onestop.filters import DossierFilter
 from onestop.i18n import t
+from onestop.reports import form06 as report
 from onestop.staffing import (
     DESK_KINDS,
     PURPOSES,

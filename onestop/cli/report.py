@@ -6,10 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from onestop import db, i18n, report
+from onestop import db, i18n
 from onestop.cli.arguments import UsageError, date_argument, resolve_agencies
 from onestop.db import Store
 from onestop.filters import DossierFilter
+from onestop.reports import form06
 
 
 def add_command(commands: argparse._SubParsersAction, db_help: str) -> None:
@@ -31,16 +32,16 @@ def run(args: argparse.Namespace) -> int:
     store = Store(db.resolve_db_path(args.db))
     store.connection()
     agency_ids = resolve_agencies(store, args.agency or [], args.pilot)
-    form = report.build_form06(store, DossierFilter(args.date_from, args.date_to, agency_ids))
+    form = form06.build_form06(store, DossierFilter(args.date_from, args.date_to, agency_ids))
     if args.format == "xlsx":
         if not args.out:
             raise UsageError("--format xlsx writes a binary file: give its name with --out FILE.")
-        from onestop.form06_xlsx import form06_to_xlsx  # xlsxwriter only when it is needed
+        from onestop.reports.form06_xlsx import form06_to_xlsx  # xlsxwriter only when it is needed
 
         Path(args.out).write_bytes(form06_to_xlsx(form, args.lang))
         print(f"Biểu 06 written to {args.out}.", file=sys.stderr)
         return 0
-    renderers = {"json": report.to_json, "csv": report.to_csv, "table": report.to_table}
+    renderers = {"json": form06.to_json, "csv": form06.to_csv, "table": form06.to_table}
     text = renderers[args.format](form)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from onestop import i18n
-from onestop.report import FORM06_COUNTS, FORM06_GROUPS, Form06, display_rows
+from onestop.reports.form06 import FORM06_COUNTS, FORM06_GROUPS, Form06, display_rows
 from onestop.text import html_literal
 
 _STYLE = """

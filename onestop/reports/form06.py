@@ -1,11 +1,13 @@
-"""Biểu số 06: the official results table, built from classified dossiers, in several formats."""
+"""Biểu số 06: the official results table, built from classified dossiers, in several formats.
+
+Its counts are plain integers: db turns DuckDB's Decimal sums into Int64 for every query.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +16,7 @@ import polars as pl
 from onestop import i18n
 from onestop.db import Store
 from onestop.filters import DossierFilter
-from onestop.text import csv_cell, markdown_literal
+from onestop.text import csv_cell, markdown_literal, terminal_text
 
 # Biểu 06 columns 3 to 13, in the form's order, with their official numbers.
 FORM06_COUNTS: dict[str, int] = {
@@ -46,14 +48,6 @@ class Form06:
 
     filter: DossierFilter
     rows: pl.DataFrame
-
-    def __post_init__(self) -> None:
-        # DuckDB's count_if sums arrive as Decimal; the form's counts are plain integers, which
-        # JSON, Excel and the identity checks all expect.
-        present = [name for name in FORM06_COUNTS if name in self.rows.columns]
-        object.__setattr__(
-            self, "rows", self.rows.with_columns(pl.col(name).cast(pl.Int64) for name in present)
-        )
 
     @property
     def total(self) -> dict[str, int]:
@@ -136,13 +130,6 @@ def to_csv(form: Form06) -> str:
         writer.writerow([*names, *(row[c] for c in FORM06_COUNTS)])
     writer.writerow(["TOTAL", "", *form.total.values()])
     return buffer.getvalue()
-
-
-def terminal_text(text: str | None) -> str:
-    """Text safe to print: control characters (ANSI escapes, bells, CR) shown as `\\x1b` etc."""
-    return "".join(
-        f"\\x{ord(ch):02x}" if unicodedata.category(ch) == "Cc" else ch for ch in text or ""
-    )
 
 
 def to_table(form: Form06) -> str:

@@ -25,7 +25,7 @@ import polars as pl
 from onestop import i18n, metrics
 from onestop.calendar import public_holidays
 from onestop.filters import DossierFilter
-from onestop.report import FORM06_COUNTS
+from onestop.reports.form06 import FORM06_COUNTS
 
 # Counts the 766 indicators need beyond Biểu 06, from queries/index766_by_procedure.sql.
 EXTRA_COUNTS = (

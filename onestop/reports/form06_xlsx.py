@@ -8,7 +8,7 @@ import xlsxwriter
 
 from onestop import i18n
 from onestop.exports import WORKBOOK_OPTIONS
-from onestop.report import FORM06_COUNTS, FORM06_GROUPS, Form06, display_rows
+from onestop.reports.form06 import FORM06_COUNTS, FORM06_GROUPS, Form06, display_rows
 
 TITLE_ROW = 0
 PERIOD_ROW = 1
