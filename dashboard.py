@@ -7,7 +7,7 @@ user reads one sentence in their language (details are hidden by .streamlit/conf
 import streamlit as st
 
 from onestop import page_guard, ui
-from onestop.i18n import t
+from onestop.core.i18n import t
 
 st.set_page_config(page_title="onestop", page_icon=":material/account_balance:", layout="wide")
 lang = ui.language_switch()

@@ -1,7 +1,7 @@
 """Who carries the counter's load: dossiers per agency, breadth per staffer, busy hours, daily rate.
 
 Pure functions from query results (queries/receptions_*.sql) to tidy frames, finding-stating
-titles and chart specs. Working days come from onestop.calendar, computed here in Python.
+titles and chart specs. Working days come from onestop.core.calendar, computed here in Python.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
-from onestop import i18n
-from onestop.calendar import month_end, working_days
-from onestop.charts import ChartSpec
+from onestop.core import i18n
+from onestop.core.calendar import month_end, working_days
+from onestop.core.charts import ChartSpec
 
 FIRST_HOUR, LAST_HOUR = 7, 17  # counters open 7:30–17:00; the 17 h column catches late closes
 WORKDAYS = (1, 2, 3, 4, 5)  # ISO weekdays always shown; a weekend day only when it has data

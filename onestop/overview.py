@@ -10,7 +10,7 @@ from typing import Literal
 
 import polars as pl
 
-from onestop import i18n, metrics
+from onestop.core import i18n, metrics
 
 # The cards in reading order, and whether a rise is good news (arrow colours follow it).
 CARDS: dict[str, Literal["normal", "inverse", "off"]] = {

@@ -12,7 +12,7 @@ import logging
 
 import streamlit as st
 
-from onestop import i18n
+from onestop.core import i18n
 
 LOGGER_NAME = "onestop.pages"
 

@@ -10,9 +10,9 @@ import datetime as dt
 
 import polars as pl
 
-from onestop import i18n
-from onestop.charts import CHANNEL_COLOURS, SERIES_COLOURS, ChartSpec
-from onestop.filters import CHANNELS
+from onestop.core import i18n
+from onestop.core.charts import CHANNEL_COLOURS, SERIES_COLOURS, ChartSpec
+from onestop.core.filters import CHANNELS
 
 # The only grains the flow query accepts: a whitelist, since the unit ends up in date_trunc.
 GRAINS = {"day": "day", "week": "week", "month": "month"}

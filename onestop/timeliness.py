@@ -10,8 +10,8 @@ from typing import Literal
 
 import polars as pl
 
-from onestop import charts, i18n, metrics
-from onestop.charts import ChartSpec
+from onestop.core import charts, i18n, metrics
+from onestop.core.charts import ChartSpec
 
 # The three classes of a resolved dossier (Biểu 06 columns 8, 9, 10), in reading order.
 RESOLVED_CLASSES = ("resolved_early", "resolved_on_time", "resolved_late")

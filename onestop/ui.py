@@ -15,10 +15,11 @@ from urllib.parse import urlparse
 import polars as pl
 import streamlit as st
 
-from onestop import charts, db, exports, i18n, url_state
-from onestop.charts import ChartSpec
-from onestop.db import DatabaseError, Store
-from onestop.filters import CHANNELS, RECEIVERS, DossierFilter
+from onestop import url_state
+from onestop.core import charts, db, exports, i18n
+from onestop.core.charts import ChartSpec
+from onestop.core.db import DatabaseError, Store
+from onestop.core.filters import CHANNELS, RECEIVERS, DossierFilter
 
 LANG_PARAM = "lang"
 LANGUAGE_KEY = "ui_language"

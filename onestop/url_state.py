@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from onestop.calendar import month_end
-from onestop.filters import CHANNELS, RECEIVERS, DossierFilter, pilot_filter
+from onestop.core.calendar import month_end
+from onestop.core.filters import CHANNELS, RECEIVERS, DossierFilter, pilot_filter
 
 PARAMS = ("from", "to", "agency", "channel", "field", "procedure", "receiver")
 ALL_AGENCIES = "all"

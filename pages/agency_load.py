@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from onestop import agency_load, i18n, ui
+from onestop import agency_load, ui
+from onestop.core import i18n
 
 lang = ui.language()
 if not ui.page_header("agency_load.page_title", lang):

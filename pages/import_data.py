@@ -8,8 +8,9 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from onestop import db, i18n, importing, ui
-from onestop.text import markdown_literal
+from onestop import importing, ui
+from onestop.core import db, i18n
+from onestop.core.text import markdown_literal
 
 lang = ui.language()
 st.title(i18n.t("import.page.title", lang))

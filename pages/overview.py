@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from onestop import i18n, overview, ui
+from onestop import overview, ui
+from onestop.core import i18n
 from onestop.reports import form06
 
 lang = ui.language()

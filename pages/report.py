@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from onestop import i18n, ui
-from onestop.core import published
+from onestop import ui
+from onestop.core import i18n, published
 from onestop.reports import form06, index766
 from onestop.reports.form06_html import comparison_html, form06_table_html
 from onestop.reports.form06_xlsx import form06_to_xlsx

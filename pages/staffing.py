@@ -3,7 +3,8 @@
 import polars as pl
 import streamlit as st
 
-from onestop import i18n, staffing, ui
+from onestop import staffing, ui
+from onestop.core import i18n
 from onestop.staffing.simulation import SimulationSettings
 
 lang = ui.language()

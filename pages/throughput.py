@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from onestop import i18n, throughput, ui
+from onestop import throughput, ui
+from onestop.core import i18n
 
 lang = ui.language()
 if not ui.page_header("page.throughput", lang):

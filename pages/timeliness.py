@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from onestop import i18n, timeliness, ui
+from onestop import timeliness, ui
+from onestop.core import i18n
 
 lang = ui.language()
 if not ui.page_header("timeliness.page_title", lang):

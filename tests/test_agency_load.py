@@ -10,8 +10,8 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from onestop import agency_load
-from onestop.db import Store
-from onestop.filters import DossierFilter
+from onestop.core.db import Store
+from onestop.core.filters import DossierFilter
 from onestop.reports import form06 as report
 from tests.conftest import dossier
 from tests.test_timeliness import build_db

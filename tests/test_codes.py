@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from onestop import db
-from onestop.core import codes
+from onestop.core import codes, db
 
 # `status in (2, 4, 5, 6)`, `status not in (1, 3)`, `status <> 5`, `channel = 2`, …
 CODE_LITERAL = re.compile(

@@ -16,13 +16,13 @@ import openpyxl
 import polars as pl
 import pytest
 
-from onestop import exports, i18n
 from onestop.cli import main as cli
-from onestop.db import Store
-from onestop.filters import DossierFilter
+from onestop.core import exports, i18n
+from onestop.core.db import Store
+from onestop.core.filters import DossierFilter
+from onestop.core.text import markdown_literal
 from onestop.reports import form06 as report
 from onestop.reports.form06_xlsx import form06_to_xlsx
-from onestop.text import markdown_literal
 from tests.escaping_fixture import (
     AT,
     BOLD,

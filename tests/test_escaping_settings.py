@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from onestop import db, i18n, page_guard
+from onestop import page_guard
+from onestop.core import db, i18n
 from tests.conftest import ROOT
 from tests.escaping_fixture import build_hostile_db
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from onestop import db, i18n
 from onestop.cli import bench
-from onestop.filters import DossierFilter
+from onestop.core import db, i18n
+from onestop.core.filters import DossierFilter
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted((ROOT / "pages").glob("*.py"))

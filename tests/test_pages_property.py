@@ -18,9 +18,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from onestop import i18n, metrics, overview, ui, url_state
-from onestop.db import Store
-from onestop.filters import DossierFilter
+from onestop import overview, ui, url_state
+from onestop.core import i18n, metrics
+from onestop.core.db import Store
+from onestop.core.filters import DossierFilter
 from onestop.reports import form06 as report
 from tests.conftest import ROOT
 from tests.worlds import (

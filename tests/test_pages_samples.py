@@ -11,8 +11,8 @@ import pytest
 
 from onestop import importing as importer
 from onestop import ui
-from onestop.db import Store
-from onestop.filters import CHANNELS
+from onestop.core.db import Store
+from onestop.core.filters import CHANNELS
 from tests.conftest import ROOT
 from tests.page_checks import run_page
 

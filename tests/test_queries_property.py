@@ -13,10 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from onestop import db, overview, throughput, url_state
+from onestop import overview, throughput, url_state
 from onestop.cli import bench
-from onestop.db import Store
-from onestop.filters import CHANNELS, RECEIVERS, DossierFilter
+from onestop.core import db
+from onestop.core.db import Store
+from onestop.core.filters import CHANNELS, RECEIVERS, DossierFilter
 from onestop.reports import form06 as report
 from onestop.reports import index766
 from tests.worlds import EXAMPLES, build_world, links, worlds

@@ -16,13 +16,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from onestop import db, demo
-from onestop.calendar import CounterHours
+from onestop import demo
 from onestop.cli import main as cli
 from onestop.cli.bench import bench_staffing
-from onestop.db import Store
-from onestop.filters import DossierFilter
-from onestop.i18n import t
+from onestop.core import db
+from onestop.core.calendar import CounterHours
+from onestop.core.db import Store
+from onestop.core.filters import DossierFilter
+from onestop.core.i18n import t
 from onestop.reports import form06 as report
 from onestop.staffing import (
     DESK_KINDS,
@@ -681,7 +682,7 @@ def test_answer_sentences_are_clean_for_any_growth(sparse_db, growth):
 
 
 def test_agency_names_are_escaped_only_where_markdown_renders_them(sparse_db):
-    from onestop.text import markdown_literal
+    from onestop.core.text import markdown_literal
 
     question = Question(
         DossierFilter(dt.date(2023, 3, 1), dt.date(2023, 3, 31), (1,)), (1,), (2,),
@@ -746,7 +747,7 @@ def test_staffing_page_on_an_empty_period_says_there_is_no_work(small_db, monkey
 
 
 def test_staffing_page_escapes_an_added_agency_name(sparse_db, monkeypatch):
-    from onestop.text import markdown_literal
+    from onestop.core.text import markdown_literal
 
     page = run_staffing_page(sparse_db, monkeypatch, "en", agency="STP")
     page.select_slider(key="days").set_value(50)

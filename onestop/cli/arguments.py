@@ -15,8 +15,8 @@ from collections.abc import Callable, Sequence
 import polars as pl
 
 from onestop import demo
-from onestop.db import Store
-from onestop.text import fold
+from onestop.core.db import Store
+from onestop.core.text import fold
 
 LARGEST_SEED = 2**32 - 1  # numpy seeds are unsigned; 32 bits are plenty for a demo
 DB_HELP = "database file (default: $ONESTOP_DB, else data/onestop.duckdb)"

@@ -20,12 +20,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from onestop import db, demo, importing
-from onestop.calendar import public_holidays
+from onestop import demo, importing
 from onestop.cli.arguments import check_memory_for_demo, demo_size, number_in
-from onestop.core import codes
-from onestop.db import DatabaseError, Store
-from onestop.filters import DossierFilter, pilot_filter
+from onestop.core import codes, db
+from onestop.core.calendar import public_holidays
+from onestop.core.db import DatabaseError, Store
+from onestop.core.filters import DossierFilter, pilot_filter
 from onestop.staffing import Question, evaluate, measure_load
 
 ROOT = db.PROJECT_ROOT

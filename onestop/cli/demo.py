@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from onestop import db, demo
+from onestop import demo
 from onestop.cli.arguments import UsageError, check_memory_for_demo, demo_size, seed_argument
-from onestop.db import Store
+from onestop.core import db
+from onestop.core.db import Store
 
 
 def add_command(commands: argparse._SubParsersAction, db_help: str) -> None:

@@ -7,7 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from onestop import db, importing
+from onestop import importing
+from onestop.core import db
 
 # The first line of `onestop import --help`.
 DESCRIPTION = (

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from onestop import db
 from onestop.cli import bench, demo, import_, migrate, report, staffing
 from onestop.cli.arguments import DB_HELP, UsageError
-from onestop.db import DatabaseError
+from onestop.core import db
+from onestop.core.db import DatabaseError
 
 # Commands that write the database file (the others only read it), and those that create it.
 WRITING_COMMANDS = ("demo", "import", "migrate")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from onestop import db
+from onestop.core import db
 
 
 def add_command(commands: argparse._SubParsersAction, db_help: str) -> None:

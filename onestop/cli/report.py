@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from onestop import db, i18n
 from onestop.cli.arguments import UsageError, date_argument, resolve_agencies
-from onestop.db import Store
-from onestop.filters import DossierFilter
+from onestop.core import db, i18n
+from onestop.core.db import Store
+from onestop.core.filters import DossierFilter
 from onestop.reports import form06
 
 

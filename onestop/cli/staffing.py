@@ -10,7 +10,6 @@ import sys
 
 import polars as pl
 
-from onestop import db
 from onestop.cli.arguments import (
     UsageError,
     date_argument,
@@ -18,8 +17,9 @@ from onestop.cli.arguments import (
     resolve_agencies,
     seed_argument,
 )
-from onestop.db import Store
-from onestop.filters import DossierFilter
+from onestop.core import db
+from onestop.core.db import Store
+from onestop.core.filters import DossierFilter
 from onestop.staffing import (
     DAYS_RANGE,
     DEFAULT_SERVICE_CV,

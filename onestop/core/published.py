@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 
 import polars as pl
 
-from onestop import metrics
+from onestop.core import metrics
 
 # A stated percentage matches when it equals the data's share rounded to one decimal place.
 SHARE_TOLERANCE_POINTS = 0.05

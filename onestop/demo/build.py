@@ -10,9 +10,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from onestop import db
-from onestop.calendar import DEFAULT_HOURS, add_working_days
-from onestop.core import codes
+from onestop.core import codes, db
+from onestop.core.calendar import DEFAULT_HOURS, add_working_days
 from onestop.demo.calibrate import PILOT_END, PILOT_START, PILOT_TARGET, calibrate_pilot
 from onestop.demo.counter_visits import counter_visits
 from onestop.demo.populations import (

@@ -8,8 +8,8 @@ import datetime as dt
 
 import numpy as np
 
-from onestop.calendar import add_working_days, working_days
 from onestop.core import codes
+from onestop.core.calendar import add_working_days, working_days
 from onestop.core.published import PILOT_REPORT, PUBLISHED_COUNTS
 
 # The pilot report (DOMAIN.md §1), as Biểu 06 columns: what the demo's 2023 must give.

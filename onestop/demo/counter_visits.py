@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from onestop.calendar import working_days
 from onestop.core import codes
+from onestop.core.calendar import working_days
 from onestop.core.codes import DEFAULT_TASK_MINUTES, PICKUP_SHARE
 from onestop.demo.populations import minutes_of_day, timestamp
 

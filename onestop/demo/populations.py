@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from onestop.calendar import DEFAULT_HOURS, add_working_days, working_days
 from onestop.core import codes
+from onestop.core.calendar import DEFAULT_HOURS, add_working_days, working_days
 from onestop.demo.calibrate import PILOT_END, PILOT_START, PILOT_TARGET
 from onestop.demo.reference import NON_PILOT_AGENCIES
 

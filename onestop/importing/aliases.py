@@ -16,9 +16,9 @@ from pathlib import Path
 import polars as pl
 
 from onestop.core import codes
-from onestop.i18n import t
+from onestop.core.i18n import t
+from onestop.core.text import fold
 from onestop.importing.errors import ImportFileError
-from onestop.text import fold
 
 HEADERS_FILE = Path(__file__).resolve().parent / "import_headers.toml"
 REQUIRED = ("code", "received_at", "status", "agency")

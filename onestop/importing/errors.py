@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from onestop.db import DatabaseError
-from onestop.i18n import t
+from onestop.core.db import DatabaseError
+from onestop.core.i18n import t
 
 SHOWN_CHARACTERS = 200  # of a file's text quoted in a message
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
+from onestop.core.text import fold
 from onestop.importing.aliases import (
     CODE_FIELDS,
     DATE_FIELDS,
@@ -23,7 +24,6 @@ from onestop.importing.aliases import (
     fields_of,
 )
 from onestop.importing.errors import ImportFileError
-from onestop.text import fold
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 HEADER_SEARCH_ROWS = 20

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from onestop import db
-from onestop.text import fold
+from onestop.core import db
+from onestop.core.text import fold
 
 
 def _new_code(name: str, taken: set[str]) -> str:

@@ -21,12 +21,11 @@ from pathlib import Path
 
 import polars as pl
 
-from onestop import db
-from onestop.core import codes
+from onestop.core import codes, db
+from onestop.core.text import csv_safe
 from onestop.importing.aliases import DATE_FIELDS, VALUE_KINDS, load_aliases
 from onestop.importing.references import attach_references
 from onestop.importing.validate import Prepared, load_export
-from onestop.text import csv_safe
 
 PAUSE_ENV_VAR = "ONESTOP_IMPORT_PAUSE_SECONDS"  # test hook: sleep mid-import, to be killed
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from onestop.core import codes
-from onestop.i18n import t
+from onestop.core.i18n import t
 from onestop.importing.aliases import (
     CODE_FIELDS,
     DATE_FIELDS,

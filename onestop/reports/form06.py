@@ -13,10 +13,10 @@ from typing import Any
 
 import polars as pl
 
-from onestop import i18n
-from onestop.db import Store
-from onestop.filters import DossierFilter
-from onestop.text import csv_cell, markdown_literal, terminal_text
+from onestop.core import i18n
+from onestop.core.db import Store
+from onestop.core.filters import DossierFilter
+from onestop.core.text import csv_cell, markdown_literal, terminal_text
 
 # Biểu 06 columns 3 to 13, in the form's order, with their official numbers.
 FORM06_COUNTS: dict[str, int] = {

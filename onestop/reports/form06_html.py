@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from onestop import i18n
+from onestop.core import i18n
+from onestop.core.text import html_literal
 from onestop.reports.form06 import FORM06_COUNTS, FORM06_GROUPS, Form06, display_rows
-from onestop.text import html_literal
 
 _STYLE = """
 <style>

@@ -6,8 +6,8 @@ import io
 
 import xlsxwriter
 
-from onestop import i18n
-from onestop.exports import WORKBOOK_OPTIONS
+from onestop.core import i18n
+from onestop.core.exports import WORKBOOK_OPTIONS
 from onestop.reports.form06 import FORM06_COUNTS, FORM06_GROUPS, Form06, display_rows
 
 TITLE_ROW = 0

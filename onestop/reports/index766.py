@@ -1,6 +1,6 @@
 """Decision 766/QĐ-TTg (2022): the service-index indicators a dossier store can compute.
 
-Each indicator is defined once here, its value read from onestop.metrics, its points estimated
+Each indicator is defined once here, its value read from onestop.core.metrics, its points estimated
 from the decision's thresholds. Sources and assumptions (also in the page's tooltips):
 - 2.1 on-time rate: the decision gives the timeliness group 20 points for on-time processing
   ("đạt tỷ lệ về xử lý hồ sơ đúng hạn thì được tối đa 20 điểm"); onestop ASSUMES the points are
@@ -22,9 +22,9 @@ from typing import Any
 
 import polars as pl
 
-from onestop import i18n, metrics
-from onestop.calendar import public_holidays
-from onestop.filters import DossierFilter
+from onestop.core import i18n, metrics
+from onestop.core.calendar import public_holidays
+from onestop.core.filters import DossierFilter
 from onestop.reports.form06 import FORM06_COUNTS
 
 # Counts the 766 indicators need beyond Biểu 06, from queries/index766_by_procedure.sql.

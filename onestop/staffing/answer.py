@@ -8,9 +8,10 @@ import math
 
 import polars as pl
 
-from onestop.db import Store
-from onestop.filters import DossierFilter
-from onestop.i18n import format_date, format_decimal, format_int, format_share, t
+from onestop.core.db import Store
+from onestop.core.filters import DossierFilter
+from onestop.core.i18n import format_date, format_decimal, format_int, format_share, t
+from onestop.core.text import markdown_literal
 from onestop.staffing.load import (
     MeasuredLoad,
     breadth_by_staffer,
@@ -19,7 +20,6 @@ from onestop.staffing.load import (
     measure_load,
 )
 from onestop.staffing.models import MAX_STAFF, Question, ServiceTarget, evaluate
-from onestop.text import markdown_literal
 
 # --- sentences ------------------------------------------------------------------------------
 #

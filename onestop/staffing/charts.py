@@ -6,8 +6,8 @@ import math
 
 import polars as pl
 
-from onestop.charts import ChartSpec
-from onestop.i18n import t
+from onestop.core.charts import ChartSpec
+from onestop.core.i18n import t
 from onestop.staffing.answer import not_negative, threshold_share, wait_target
 from onestop.staffing.models import ServiceTarget
 

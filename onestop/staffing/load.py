@@ -11,10 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from onestop.calendar import DEFAULT_HOURS, CounterHours, working_days
+from onestop.core.calendar import DEFAULT_HOURS, CounterHours, working_days
 from onestop.core.codes import DEFAULT_TASK_MINUTES, DESK_KINDS, PICKUP_SHARE, PURPOSES
-from onestop.db import Store
-from onestop.filters import DossierFilter
+from onestop.core.db import Store
+from onestop.core.filters import DossierFilter
 from onestop.staffing.simulation import DEFAULT_SERVICE_CV, CounterLoad, open_minutes_by_hour
 
 MIN_TIMED_VISITS = 20  # fewer timed visits of a purpose than this: use the default minutes

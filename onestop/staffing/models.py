@@ -10,8 +10,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import polars as pl
 
-from onestop.calendar import DEFAULT_HOURS, CounterHours
-from onestop.filters import DossierFilter
+from onestop.core.calendar import DEFAULT_HOURS, CounterHours
+from onestop.core.filters import DossierFilter
 from onestop.staffing import queueing
 from onestop.staffing.load import MeasuredLoad
 from onestop.staffing.simulation import (

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from onestop.calendar import DEFAULT_HOURS, CounterHours
+from onestop.core.calendar import DEFAULT_HOURS, CounterHours
 
 MINUTES_PER_DAY = 24 * 60
 # The spread of service times (coefficient of variation) when the data has no timed visits.

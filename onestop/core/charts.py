@@ -22,8 +22,8 @@ import pandas  # noqa: F401
 import plotly.graph_objects as go
 import polars as pl
 
-from onestop import i18n
-from onestop.text import html_literal
+from onestop.core import i18n
+from onestop.core.text import html_literal
 
 ChartKind = Literal["bar", "stacked_bar", "line", "area", "heatmap", "histogram"]
 ValueFormat = Literal["count", "share", "decimal"]

@@ -2,7 +2,7 @@
 
 Agency, field, procedure and staff names come from imported files. In CSV a text cell starting
 with `=`, `+`, `-`, `@`, tab or CR is a formula to Excel, so it gets a leading `'`
-(onestop.text.csv_safe). In XLSX every text cell is written as a string, so `=1+1` stays text as
+(onestop.core.text.csv_safe). In XLSX every text cell is written as a string, so `=1+1` stays text as
 written, and no text becomes a hyperlink.
 """
 
@@ -14,7 +14,7 @@ import polars as pl
 import polars.selectors as cs
 import xlsxwriter
 
-from onestop.text import csv_safe
+from onestop.core.text import csv_safe
 
 # The options polars uses for a workbook it creates, plus no automatic hyperlinks; spelled out
 # here so that the guarantee does not rest on another library's defaults.

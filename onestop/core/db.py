@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import duckdb
 import polars as pl
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 QUERIES_DIR = PROJECT_ROOT / "queries"
 SCHEMA_DIR = QUERIES_DIR / "schema"
 MACROS_DIR = QUERIES_DIR / "macros"

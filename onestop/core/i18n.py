@@ -12,7 +12,7 @@ from pathlib import Path
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
-LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
 
 
 @cache
