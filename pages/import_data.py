@@ -8,14 +8,15 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from onestop import importing, ui
+from onestop import importing
 from onestop.core import db, i18n
 from onestop.core.text import markdown_literal
+from onestop.web import auth, session, show
 
-lang = ui.language()
+lang = session.language()
 st.title(i18n.t("import.page.title", lang))
 st.caption(i18n.t("import.page.intro", lang))
-if not ui.may_import():
+if not auth.may_import():
     st.warning(i18n.t("import.page.not_allowed", lang))
     st.stop()
 
@@ -149,8 +150,8 @@ if prepared.rejects.height:
         | {reason: i18n.t("import.page.rejects_reason", lang)}
     )
     st.dataframe(shown, hide_index=True)
-    # ui.downloads keeps a cell such as =HYPERLINK(...) text in both the CSV and the XLSX.
-    ui.downloads(prepared.rejects, f"{Path(upload.name).stem}.rejects", lang)
+    # show.downloads keeps a cell such as =HYPERLINK(...) text in both the CSV and the XLSX.
+    show.downloads(prepared.rejects, f"{Path(upload.name).stem}.rejects", lang)
 
 if st.button(i18n.t("import.page.confirm", lang), type="primary", key="import_confirm"):
     try:

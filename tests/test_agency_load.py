@@ -9,10 +9,10 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from onestop import agency_load
 from onestop.core.db import Store
 from onestop.core.filters import DossierFilter
 from onestop.reports import form06 as report
+from onestop.views import agency_load
 from tests.conftest import dossier
 from tests.test_timeliness import build_db
 

@@ -44,34 +44,44 @@ def query_params(name: str, dossier_filter: DossierFilter) -> dict[str, Any]:
 
 
 def queries_by_page() -> dict[str, list[str]]:
-    """The queries each page runs: named in the page or in the onestop modules it imports."""
+    """The queries each page runs: named in the page or in any onestop module it uses."""
     names = set(db.query_names())
     pages = {}
     for page in sorted((ROOT / "pages").glob("*.py")):
-        text = page.read_text(encoding="utf-8")
-        sources = [text] + [path.read_text(encoding="utf-8") for path in _imported_files(text)]
+        sources = [path.read_text(encoding="utf-8") for path in _files_used_by(page)]
         used = {name for name in names if any(f'"{name}"' in src for src in sources)}
         pages[page.stem] = sorted(used)
     return pages
 
 
-def _imported_files(source: str) -> set[Path]:
-    """The files of the onestop modules a source imports (a package: all of its modules)."""
-    modules = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("onestop"):
-            modules |= {f"{node.module}.{alias.name}" for alias in node.names}
-            modules.add(node.module)
-        elif isinstance(node, ast.Import):
-            modules |= {alias.name for alias in node.names if alias.name.startswith("onestop")}
-    files = set()
-    for module in modules - {"onestop"}:
-        path = ROOT / module.replace(".", "/")
-        if path.with_suffix(".py").is_file():
-            files.add(path.with_suffix(".py"))
-        elif path.is_dir():
-            files |= set(path.glob("*.py"))
-    return files
+def _files_used_by(script: Path) -> set[Path]:
+    """The script and every onestop module it imports, directly or through other modules."""
+    seen, waiting = set(), [script]
+    while waiting:
+        path = waiting.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("onestop"):
+                for alias in node.names:  # `from package import module` names a module
+                    waiting += _module_file(f"{node.module}.{alias.name}") or _module_file(
+                        node.module
+                    )
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.startswith("onestop"):
+                        waiting += _module_file(alias.name)
+    return seen
+
+
+def _module_file(module: str) -> list[Path]:
+    """The file of a module or package (its __init__.py), or nothing when there is none."""
+    path = ROOT / module.replace(".", "/")
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.is_file():
+            return [candidate]
+    return []
 
 
 def time_queries(path: Path, dossier_filter: DossierFilter) -> dict[str, float]:

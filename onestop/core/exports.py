@@ -1,9 +1,9 @@
 """The bytes of the CSV and Excel files users download: data a spreadsheet shows, never runs.
 
 Agency, field, procedure and staff names come from imported files. In CSV a text cell starting
-with `=`, `+`, `-`, `@`, tab or CR is a formula to Excel, so it gets a leading `'`
-(onestop.core.text.csv_safe). In XLSX every text cell is written as a string, so `=1+1` stays text as
-written, and no text becomes a hyperlink.
+with `=`, `+`, `-`, `@`, tab or CR is a formula to Excel, so it gets a leading `'` (text.csv_safe).
+In XLSX every text cell is written as a string, so `=1+1` stays text as written, and no text
+becomes a hyperlink.
 """
 
 from __future__ import annotations

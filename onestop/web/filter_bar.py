@@ -1,145 +1,26 @@
-"""Streamlit glue shared by every page: language, the store, cached queries, page header.
+"""The shared sidebar filter, kept in the URL so that a copied link opens the same view.
 
-Pages call these instead of touching Streamlit state or the database themselves.
+A run reads the URL once (url_state.parse: codes to ids), shows the widgets seeded from it when
+the link or the page changed, and writes the URL once (url_state.to_params: ids to codes).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import Any
-from urllib.parse import urlparse
+from collections.abc import Sequence
 
 import polars as pl
 import streamlit as st
 
-from onestop import url_state
-from onestop.core import charts, db, exports, i18n
-from onestop.core.charts import ChartSpec
-from onestop.core.db import DatabaseError, Store
+from onestop.core import i18n
 from onestop.core.filters import CHANNELS, RECEIVERS, DossierFilter
-
-LANG_PARAM = "lang"
-LANGUAGE_KEY = "ui_language"
-_LANGUAGE_CHOSEN = "_language_chosen"
-
-
-def _page_switched(marker: str) -> bool:
-    """True on the first run of a page (per marker): Streamlit 1.67 then drops the URL's
-    parameters and resets the widgets, so the callers restore both from session state."""
-    path = urlparse(st.context.url or "").path
-    switched = st.session_state.get(marker) != path
-    st.session_state[marker] = path
-    return switched
-
-
-def _route_through_dashboard() -> None:
-    """Make a deep link's first run go through dashboard.py's st.navigation.
-
-    Streamlit treats a `pages/` folder as a legacy multipage app until st.navigation has run
-    once in the process, so a link such as /timeliness opened first on a fresh server runs the
-    page bare (no language switch, a menu of file names). A page run without dashboard.py on the
-    call stack is such a run: leaving that mode and rerunning routes it through the dashboard.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    if ctx is None or Path(ctx.pages_manager.main_script_path).name != "dashboard.py":
-        return  # a page run on its own, as AppTest does
-    frame = sys._getframe()
-    while frame is not None:
-        if Path(frame.f_code.co_filename).name == "dashboard.py":
-            return
-        frame = frame.f_back
-    PagesManager.uses_pages_directory = False
-    st.rerun()
-
-
-def language() -> str:
-    """The UI language: the `lang` URL parameter when valid, else this session's, else Vietnamese.
-
-    Streamlit 1.67 drops the URL parameters when the user switches pages in the sidebar, so the
-    chosen language is also kept in session state and written back to the URL.
-    """
-    _route_through_dashboard()
-    fallback = st.session_state.get(_LANGUAGE_CHOSEN, i18n.DEFAULT_LANGUAGE)
-    value = st.query_params.get(LANG_PARAM, fallback)
-    return value if value in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
-
-
-def language_switch() -> str:
-    """A sidebar switch between Vietnamese and English, kept in the URL."""
-    current = language()
-    if _page_switched("_language_page") or LANGUAGE_KEY not in st.session_state:
-        st.session_state[LANGUAGE_KEY] = current
-    chosen = st.sidebar.segmented_control(
-        i18n.t("app.language", current),
-        options=list(i18n.LANGUAGES),
-        format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
-        key=LANGUAGE_KEY,
-        persist_state="session",
-    )
-    chosen = chosen or current
-    st.session_state[_LANGUAGE_CHOSEN] = chosen
-    if chosen == i18n.DEFAULT_LANGUAGE:
-        st.query_params.pop(LANG_PARAM, None)
-    else:
-        st.query_params[LANG_PARAM] = chosen
-    return chosen
-
-
-@st.cache_resource(show_spinner=False)
-def _store(path: str) -> Store:
-    return Store(db.resolve_db_path(path))
-
-
-def store() -> Store:
-    """The dashboard's read-only store for the configured database file."""
-    return _store(str(db.resolve_db_path()))
-
-
-@st.cache_data(show_spinner=False, max_entries=512)
-def _cached(path: str, signature: tuple, name: str, params: tuple) -> pl.DataFrame:
-    return _store(path).query(name, dict(params))
-
-
-def query(name: str, params: Mapping[str, Any] | None = None) -> pl.DataFrame:
-    """Run a named query, cached by its parameters and by the database file's version."""
-    current = store()
-    frozen = tuple(
-        sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in (params or {}).items())
-    )
-    thawed = tuple((k, list(v) if isinstance(v, tuple) else v) for k, v in frozen)
-    return _cached(str(current.path), current.signature(), name, thawed)
-
-
-def page_header(title_key: str, lang: str) -> bool:
-    """Title, demo badge and database check; False (with a message shown) when there is no data."""
-    st.title(i18n.t(title_key, lang))
-    try:
-        status = query("data_status")
-    except DatabaseError:
-        st.warning(i18n.t("app.no_database", lang))
-        return False
-    if status["received_dossiers"][0] == 0:
-        # A new store, or an import whose every row was rejected: nothing to count yet.
-        st.info(i18n.t("app.no_dossiers", lang))
-        return False
-    if status["demo_dossiers"][0] > 0:
-        st.badge(
-            i18n.t("app.demo_badge", lang),
-            icon=":material/science:",
-            color="orange",
-            help=i18n.t("app.demo_badge_help", lang),
-        )
-    return True
-
+from onestop.web import url_state
+from onestop.web.session import page_switched, query
 
 # Widget keys of the filter bar, stable for tests and browser checks.
 PERIOD_KEY = "filter_period"
+
+
 DATES_KEY = "filter_dates"
 AGENCIES_KEY = "filter_agencies"
 CHANNELS_KEY = "filter_channels"
@@ -269,7 +150,7 @@ def current_filter(lang: str) -> DossierFilter:
     url_changed = st.session_state.get(_APPLIED_PARAMS) != url_state.to_params(wanted, catalog)
     # A period kept from before an import may lie outside the new data's bounds.
     stale_dates = not _within(st.session_state.get(DATES_KEY, ()), catalog.date_bounds())
-    if _page_switched("_filter_page") or widgets_missing or url_changed or stale_dates:
+    if page_switched("_filter_page") or widgets_missing or url_changed or stale_dates:
         _seed_widgets(wanted, catalog)
     chosen = _filter_widgets(lang, catalog, wanted)
     applied = url_state.to_params(chosen, catalog)
@@ -431,107 +312,3 @@ def _procedure_widget(lang: str, agency_ids: list[int]) -> list[int]:
         persist_state="session",
         help=i18n.t("filters.procedures_help", lang),
     )
-
-
-def downloads(frame: pl.DataFrame, name: str, lang: str) -> None:
-    """CSV and XLSX download buttons for a frame (a chart's data or a table), formula-free."""
-    csv_column, xlsx_column, _ = st.columns([1, 1, 4])
-    csv_column.download_button(
-        i18n.t("app.download_csv", lang),
-        exports.csv_bytes(frame),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"{name}_csv",
-        icon=":material/download:",
-    )
-    xlsx_column.download_button(
-        i18n.t("app.download_xlsx", lang),
-        exports.xlsx_bytes(frame),
-        file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{name}_xlsx",
-        icon=":material/download:",
-    )
-
-
-def show_chart(spec: ChartSpec, name: str, lang: str) -> None:
-    """A chart from its spec, with PNG export in its toolbar and its data as CSV/XLSX."""
-    st.plotly_chart(
-        charts.to_plotly(spec, lang),
-        key=f"{name}_chart",
-        config={
-            "displaylogo": False,
-            "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
-        },
-    )
-    downloads(spec.data, name, lang)
-
-
-def auth_configured() -> bool:
-    """Whether `.streamlit/secrets.toml` has an `[auth]` table (sign-in is then required)."""
-    try:
-        return "auth" in st.secrets
-    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
-        return False
-
-
-def may_import() -> bool:
-    """Who may replace the data: anyone when the app runs open for local use; with sign-in,
-    only the e-mail addresses listed as `importers` under `[onestop]` in secrets.toml."""
-    if not auth_configured():
-        return True
-    allowed = st.secrets.get("onestop", {}).get("importers", [])
-    return bool(st.user.get("is_logged_in")) and st.user.get("email") in allowed
-
-
-def require_login(lang: str) -> None:
-    """With `[auth]` configured, stop here until the user signs in; without it, do nothing."""
-    if not auth_configured():
-        return
-    if st.user.is_logged_in:
-        st.sidebar.button(i18n.t("auth.sign_out", lang), key="sign_out", on_click=st.logout)
-        return
-    st.title(i18n.t("app.title", lang))
-    st.info(i18n.t("auth.needed", lang))
-    st.button(i18n.t("auth.sign_in", lang), key="sign_in", on_click=st.login, type="primary")
-    st.stop()
-
-
-def show_table(
-    frame: pl.DataFrame,
-    key: str,
-    lang: str,
-    labels: Mapping[str, str],
-    shares: tuple[str, ...] = (),
-    decimals: Mapping[str, int] | None = None,
-) -> None:
-    """A sortable table with numbers written the language's way (1.700; 98,2%) and downloads.
-
-    The numbers stay numbers underneath, so clicking a header sorts by value, not by text.
-    """
-    decimals = decimals or {}
-
-    def formatter(name: str, dtype: pl.DataType):
-        if name in shares:
-            return lambda value: i18n.format_share(value, lang)
-        if name in decimals:
-            return lambda value: i18n.format_decimal(value, lang, decimals[name])
-        if dtype.is_integer():
-            return lambda value: i18n.format_int(value, lang)
-        if dtype.is_float():
-            return lambda value: i18n.format_decimal(value, lang, 2)
-        return None
-
-    formats = {
-        name: fmt
-        for name, dtype in frame.schema.items()
-        if (fmt := formatter(name, dtype)) is not None
-    }
-    styled = frame.to_pandas().style.format(formats, na_rep="—")
-    st.dataframe(
-        styled,
-        key=key,
-        hide_index=True,
-        column_config={name: labels.get(name, name) for name in frame.columns},
-    )
-    downloads(frame, key, lang)
