@@ -66,6 +66,15 @@ def test_the_macro_spells_the_counting_rules_with_the_code_tables() -> None:
     assert code_literals(sql) >= MACRO_RULES
 
 
+@pytest.mark.parametrize("path", SQL_FILES, ids=[p.as_posix() for p in SQL_FILES])
+def test_every_weekday_in_sql_counts_monday_as_zero(path) -> None:
+    """codes.WEEKDAYS numbers Monday 0, as Python does; DuckDB's isodow numbers it 1."""
+    sql = re.sub(r"--[^\n]*", "", (db.QUERIES_DIR / path).read_text(encoding="utf-8"))
+    for call in re.finditer(r"isodow\([^()]*\)", sql):
+        assert sql[call.end() :].lstrip().startswith("- 1"), call.group(0)
+    assert "dayofweek(" not in sql and "weekday(" not in sql.replace("isodow(", "")
+
+
 def test_the_finder_sees_literals_and_ignores_comments() -> None:
     # A check that finds nothing would pass whatever the SQL says.
     found = code_literals("where status in (9, 10) -- status in (1, 2)\n and channel = 2")

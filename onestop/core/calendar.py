@@ -58,10 +58,16 @@ def is_working_day(day: dt.date, hours: CounterHours = DEFAULT_HOURS) -> bool:
     return hours.open_minutes(day.weekday()) > 0
 
 
+def weekday_of(days: np.ndarray) -> np.ndarray:
+    """The weekday of each datetime64[D] day, Monday = 0 (codes.WEEKDAYS); 1970-01-01 was a
+    Thursday."""
+    return (np.asarray(days, dtype="datetime64[D]").astype("int64") + 3) % 7
+
+
 def working_days(start: dt.date, end: dt.date, hours: CounterHours = DEFAULT_HOURS) -> np.ndarray:
     """Every working day in [start, end] as a numpy datetime64[D] array."""
     days = np.arange(np.datetime64(start, "D"), np.datetime64(end, "D") + 1)
-    weekday = (days.astype("int64") + 3) % 7  # 1970-01-01 was a Thursday
+    weekday = weekday_of(days)
     open_weekday = np.array([hours.open_minutes(w) > 0 for w in range(7)])
     off = np.array(sorted(public_holidays(start.year, end.year)), dtype="datetime64[D]")
     return days[open_weekday[weekday] & ~np.isin(days, off)]

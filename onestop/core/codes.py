@@ -47,7 +47,7 @@ RECEIVERS = ("postal", "agency")
 # --- weekdays -----------------------------------------------------------------------------------
 
 # One numbering everywhere: Monday = 0 … Sunday = 6, as Python's date.weekday(). The SQL side
-# writes `isodow(x) - 1`; numpy days (datetime64[D]) give (days + 3) % 7, 1970-01-01 a Thursday.
+# writes `isodow(x) - 1` (tests/test_codes.py checks), numpy days go through calendar.weekday_of.
 MONDAY, FRIDAY, SATURDAY, SUNDAY = 0, 4, 5, 6
 WEEKDAYS = tuple(range(MONDAY, SUNDAY + 1))
 

@@ -11,7 +11,7 @@ import numpy as np
 import polars as pl
 
 from onestop.core import codes
-from onestop.core.calendar import DEFAULT_HOURS, add_working_days, working_days
+from onestop.core.calendar import DEFAULT_HOURS, add_working_days, weekday_of, working_days
 from onestop.demo.calibrate import PILOT_END, PILOT_START, PILOT_TARGET
 from onestop.demo.reference import NON_PILOT_AGENCIES
 
@@ -116,7 +116,7 @@ def _split(total: int, weights: list[float]) -> list[int]:
 
 def day_weights(days: np.ndarray) -> np.ndarray:
     """Relative reception volume per working day: Monday peaks, a surge before Tết."""
-    weekday = (days.astype("int64") + 3) % 7
+    weekday = weekday_of(days)
     weight = np.where(weekday == codes.MONDAY, 1.35, np.where(weekday == codes.FRIDAY, 0.9, 1.0))
     months = days.astype("datetime64[M]").astype("int64") % 12 + 1
     day_of_month = (days - days.astype("datetime64[M]")).astype("int64") + 1

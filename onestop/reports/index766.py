@@ -143,7 +143,7 @@ def procedure_times(procedure_rows: pl.DataFrame) -> pl.DataFrame:
     """Indicator 2.2 per procedure: resolved dossiers timed and their mean working days."""
     return (
         procedure_rows.filter(pl.col("resolved_timed") > 0)
-        .with_columns(mean_days=pl.col("working_days_total") / pl.col("resolved_timed"))
+        .with_columns(metrics.expression("mean_processing_days").alias("mean_days"))
         .select(
             "agency", "procedure_code", "procedure", "legal_days", "resolved_timed", "mean_days"
         )

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from onestop.core.calendar import DEFAULT_HOURS, CounterHours, working_days
-from onestop.core.codes import DEFAULT_TASK_MINUTES, DESK_KINDS, PICKUP_SHARE, PURPOSES
+from onestop.core.calendar import DEFAULT_HOURS, CounterHours, weekday_of, working_days
+from onestop.core.codes import DEFAULT_TASK_MINUTES, DESK_KINDS, PICKUP_SHARE, PURPOSES, WEEKDAYS
 from onestop.core.db import Store
 from onestop.core.filters import DossierFilter
 from onestop.staffing.simulation import DEFAULT_SERVICE_CV, CounterLoad, open_minutes_by_hour
@@ -34,9 +34,8 @@ class MeasuredLoad:
 
 def days_per_weekday(date_from: dt.date, date_to: dt.date) -> np.ndarray:
     """How many working days of each weekday (Monday = 0) the period holds."""
-    days = working_days(date_from, date_to)
-    weekday = (days.astype("int64") + 3) % 7
-    return np.bincount(weekday, minlength=7).astype(float)
+    weekday = weekday_of(working_days(date_from, date_to))
+    return np.bincount(weekday, minlength=len(WEEKDAYS)).astype(float)
 
 
 def arrival_profile(

@@ -11,12 +11,13 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
-from onestop.core import i18n
+from onestop.core import codes, i18n
 from onestop.core.calendar import month_end, working_days
 from onestop.core.charts import ChartSpec
 
 FIRST_HOUR, LAST_HOUR = 7, 17  # counters open 7:30–17:00; the 17 h column catches late closes
-WORKDAYS = (1, 2, 3, 4, 5)  # ISO weekdays always shown; a weekend day only when it has data
+# Monday to Friday are always shown; a weekend day only when it has data.
+WORKDAYS = tuple(range(codes.MONDAY, codes.FRIDAY + 1))
 TOP_STAFFERS = 8  # lines beyond this are unreadable on a projector; the download has them all
 
 
@@ -99,7 +100,7 @@ def weekday_hour_grid(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
         .with_columns(pl.col("dossiers").fill_null(0))
         .with_columns(
             day=pl.col("weekday").replace_strict(
-                {day: i18n.t(f"agency_load.weekday_{day}", lang) for day in range(1, 8)}
+                {day: i18n.t(f"agency_load.weekday_{day}", lang) for day in codes.WEEKDAYS}
             ),
             time=pl.col("hour").map_elements(hour_label, return_dtype=pl.String),
         )

@@ -13,8 +13,14 @@ import polars as pl
 from onestop.core import charts, i18n, metrics
 from onestop.core.charts import ChartSpec
 
-# The three classes of a resolved dossier (Biểu 06 columns 8, 9, 10), in reading order.
-RESOLVED_CLASSES = ("resolved_early", "resolved_on_time", "resolved_late")
+# The three classes of a resolved dossier (Biểu 06 columns 8, 9, 10), in reading order, and
+# the measure that gives each one's share of the resolved dossiers.
+CLASS_SHARES = {
+    "resolved_early": "early_share",
+    "resolved_on_time": "on_time_share",
+    "resolved_late": "late_share",
+}
+RESOLVED_CLASSES = tuple(CLASS_SHARES)
 Dimension = Literal["agency", "field", "procedure", "month"]
 DIMENSIONS: tuple[Dimension, ...] = ("agency", "field", "procedure", "month")
 
@@ -33,38 +39,38 @@ def timeliness_shares(frame: pl.DataFrame, by: Dimension, top: int | None = None
         .agg(pl.col(name).sum() for name in RESOLVED_CLASSES)
         .with_columns(resolved_total=pl.sum_horizontal(RESOLVED_CLASSES))
         .filter(pl.col("resolved_total") > 0)
+        .with_columns(metrics.expression(measure) for measure in CLASS_SHARES.values())
     )
     if top is not None:
         totals = totals.sort(["resolved_total", by], descending=[True, False]).head(top)
     if by == "month":
         totals = totals.sort(by)
     else:
-        totals = totals.with_columns(metrics.expression("late_share")).sort(
-            ["late_share", "resolved_total", by], descending=[True, True, False]
-        )
+        totals = totals.sort(["late_share", "resolved_total", by], descending=[True, True, False])
     order = totals.select(by).with_row_index("group_order")
-    class_order = pl.DataFrame(
-        {"timeliness": RESOLVED_CLASSES, "class_order": range(len(RESOLVED_CLASSES))},
+    classes = pl.DataFrame(
+        {
+            "timeliness": RESOLVED_CLASSES,
+            "measure": list(CLASS_SHARES.values()),
+            "class_order": range(len(RESOLVED_CLASSES)),
+        },
         schema_overrides={"class_order": pl.UInt32},
     )
+    dossiers = totals.unpivot(
+        index=[by, "resolved_total"],
+        on=list(RESOLVED_CLASSES),
+        variable_name="timeliness",
+        value_name="dossiers",
+    )
+    shares = totals.unpivot(
+        index=by, on=list(CLASS_SHARES.values()), variable_name="measure", value_name="share"
+    )
     return (
-        totals.unpivot(
-            index=[by, "resolved_total"],
-            on=list(RESOLVED_CLASSES),
-            variable_name="timeliness",
-            value_name="dossiers",
-        )
+        dossiers.join(classes, on="timeliness")
+        .join(shares, on=[by, "measure"])
         .join(order, on=by)
-        .join(class_order, on="timeliness")
         .sort("group_order", "class_order")
-        .select(
-            by,
-            "timeliness",
-            "dossiers",
-            resolved=pl.col("resolved_total"),
-            # Each class's share of the group's resolved dossiers (early, on-time, late shares).
-            share=pl.col("dossiers") / pl.col("resolved_total"),
-        )
+        .select(by, "timeliness", "dossiers", resolved=pl.col("resolved_total"), share="share")
     )
 
 
@@ -77,7 +83,11 @@ def shares_title(shares: pl.DataFrame, by: Dimension, lang: str) -> str:
     late = shares.filter(pl.col("timeliness") == "resolved_late")
     if late.is_empty() or late["dossiers"].sum() == 0:
         early = shares.filter(pl.col("timeliness") == "resolved_early")
-        overall = early["dossiers"].sum() / max(early["resolved"].sum(), 1)
+        counts = {
+            "resolved_early": early["dossiers"].sum(),
+            "resolved_total": early["resolved"].sum(),
+        }
+        overall = metrics.compute("early_share", counts) or 0.0  # nothing resolved: 0%
         return i18n.t("timeliness.title_no_late", lang, share=i18n.format_share(overall, lang))
     worst = late.sort(["share", "dossiers"], descending=True).row(0, named=True)
     return i18n.t(
