@@ -1,7 +1,7 @@
 """Every file we write opens in a spreadsheet as data: no formula, no hyperlink, no markup.
 
 The frames are the ones the pages offer for download, read from the hostile database; the bytes
-come from the same builders the pages call (onestop.exports, onestop.report, form06_xlsx).
+come from the same builders the pages call (core.exports, reports.form06, reports.form06_xlsx).
 """
 
 from __future__ import annotations

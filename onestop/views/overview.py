@@ -1,6 +1,6 @@
 """Tổng quan / Overview: the headline cards, their change against the previous period and trend.
 
-Pure functions over Biểu 06 counts; every value comes from the measures in onestop/metrics.py.
+Pure functions over Biểu 06 counts; every value comes from the measures in onestop/core/metrics.py.
 """
 
 from __future__ import annotations
