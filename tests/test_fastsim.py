@@ -15,13 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from onestop import fastsim, simulation
-from onestop.calendar import CounterHours
-from onestop.db import Store
-from onestop.filters import pilot_filter
-from onestop.queueing import erlang_c
-from onestop.simulation import CounterLoad, SimulationSettings, constant_load
-from onestop.staffing import Question, measure_load
+from onestop.core.calendar import CounterHours
+from onestop.core.db import Store
+from onestop.core.filters import pilot_filter
+from onestop.staffing import Question, fastsim, measure_load, simulation
+from onestop.staffing.queueing import erlang_c
+from onestop.staffing.simulation import CounterLoad, SimulationSettings, constant_load
 
 # Round the clock, every day but Sunday: no closing, so the queue can reach its steady state.
 ALWAYS_OPEN = CounterHours(0, 24 * 60, 24 * 60, 24 * 60, saturday_morning=True)
