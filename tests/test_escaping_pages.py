@@ -2,7 +2,7 @@
 
 Plotly reads a subset of HTML (links included) in every label, Streamlit reads Markdown in
 captions and alerts, and st.html renders tags. Each page runs under AppTest on the hostile
-database of tests/escaping_fixture.py; what it shows must hold the names only in escaped form.
+database of tests/fixtures.py; what it shows must hold the names only in escaped form.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from onestop.core.text import html_literal, markdown_literal
-from tests.conftest import ROOT
-from tests.escaping_fixture import (
+from tests.fixtures import (
     ACTIVE_TAG,
     FORMULA,
     HOSTILE_TEXTS,
@@ -27,6 +26,7 @@ from tests.escaping_fixture import (
     MARKDOWN,
     MINUS,
     PLUS,
+    ROOT,
     SCRIPT,
     build_hostile_db,
 )

@@ -25,7 +25,7 @@ from onestop.reports import form06 as report
 from onestop.views import overview
 from onestop.web import filter_bar as ui
 from onestop.web import url_state
-from tests.conftest import ROOT
+from tests.fixtures import ROOT
 from tests.worlds import (
     EXAMPLES,
     PRESETS,
