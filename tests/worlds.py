@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 
 from onestop.cli import main as cli
 from onestop.core import db
-from onestop.core.filters import CHANNELS, DossierFilter
+from onestop.core.codes import CHANNELS
+from onestop.core.filters import DossierFilter
 from onestop.web import url_state
 from tests.fixtures import build_db
 

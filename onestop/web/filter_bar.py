@@ -12,8 +12,9 @@ from collections.abc import Sequence
 import polars as pl
 import streamlit as st
 
-from onestop.core import i18n
-from onestop.core.filters import CHANNELS, RECEIVERS, DossierFilter
+from onestop.core import codes, i18n
+from onestop.core.codes import CHANNELS, RECEIVERS
+from onestop.core.filters import DossierFilter
 from onestop.web import url_state
 from onestop.web.session import page_switched, query
 
@@ -200,7 +201,7 @@ def _filter_widgets(
     agency_ids = _agency_widgets(lang, catalog)
     channels = sidebar.pills(
         i18n.t("filters.channel", lang),
-        [2, 1, 3],
+        [codes.ONLINE, codes.IN_PERSON, codes.POSTAL],  # most used first
         selection_mode="multi",
         format_func=lambda code: i18n.t(f"filters.channel_{CHANNELS[code]}", lang),
         key=CHANNELS_KEY,
