@@ -10,10 +10,12 @@ are the import files (rows → CSV). Test modules import from here, never from e
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +90,21 @@ def _frame(table: str, rows: Rows) -> pl.DataFrame:
     if present <= known.keys():  # every column typed: the rows may hold only some of them
         return pl.DataFrame(rows, schema={n: t for n, t in known.items() if n in present})
     return pl.DataFrame(rows, schema_overrides={n: t for n, t in known.items() if n in present})
+
+
+@contextlib.contextmanager
+def using_database(path: Path) -> Iterator[Path]:
+    """Point the dashboard (ONESTOP_DB) at path for the duration: for fixtures wider than a
+    test, where pytest's monkeypatch cannot reach."""
+    previous = os.environ.get(db.DB_ENV_VAR)
+    os.environ[db.DB_ENV_VAR] = str(path)
+    try:
+        yield path
+    finally:
+        if previous is None:
+            os.environ.pop(db.DB_ENV_VAR, None)
+        else:
+            os.environ[db.DB_ENV_VAR] = previous
 
 
 def build_db(path: Path, **tables: Rows | None) -> Path:

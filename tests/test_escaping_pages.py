@@ -8,7 +8,6 @@ database of tests/fixtures.py; what it shows must hold the names only in escaped
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +28,7 @@ from tests.fixtures import (
     ROOT,
     SCRIPT,
     build_hostile_db,
+    using_database,
 )
 
 PAGES = sorted(path.name for path in (ROOT / "pages").glob("*.py"))
@@ -52,13 +52,8 @@ MARKDOWN_ELEMENTS = (
 @pytest.fixture(scope="module")
 def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path = build_hostile_db(tmp_path_factory.mktemp("hostile") / "hostile.duckdb")
-    previous = os.environ.get("ONESTOP_DB")
-    os.environ["ONESTOP_DB"] = str(path)
-    yield path
-    if previous is None:
-        os.environ.pop("ONESTOP_DB", None)
-    else:
-        os.environ["ONESTOP_DB"] = previous
+    with using_database(path):
+        yield path
 
 
 @pytest.fixture(scope="module")

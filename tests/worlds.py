@@ -15,14 +15,12 @@ import datetime as dt
 import io
 import json
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hypothesis import strategies as st
 
 from onestop.cli import main as cli
-from onestop.core import db
 from onestop.core.codes import CHANNELS
 from onestop.core.filters import DossierFilter
 from onestop.web import url_state
@@ -289,20 +287,6 @@ def links(draw: st.DrawFn, world: World) -> dict[str, list[str]]:
 
 
 # --- what the command line says --------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def database(path: Path) -> Iterator[None]:
-    """Point the dashboard (ONESTOP_DB) at path for the duration."""
-    previous = os.environ.get(db.DB_ENV_VAR)
-    os.environ[db.DB_ENV_VAR] = str(path)
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(db.DB_ENV_VAR, None)
-        else:
-            os.environ[db.DB_ENV_VAR] = previous
 
 
 def cli_report_total(path: Path, chosen: DossierFilter, codes: dict[int, str]) -> dict[str, int]:
