@@ -40,7 +40,7 @@ from onestop.staffing import (
 )
 from onestop.staffing.queueing import erlang_c
 from onestop.staffing.simulation import CounterLoad, SimulationSettings, constant_load, simulate
-from tests.conftest import dossier
+from tests.fixtures import dossier
 
 PILOT_IDS = (1, 2, 3, 4, 5, 6)
 YEAR_2023 = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))

@@ -213,12 +213,13 @@ def scope_sentence(
         "start": format_date(question.filter.date_from, lang),
         "end": format_date(question.filter.date_to, lang),
     }
-    chosen = question.filter.agency_ids
-    if chosen:
-        count = _counted("agencies", format_int(len(chosen), lang), lang)
-        parts = [t("staffing.scope_chosen", lang, agencies=count, **period)]
-    else:
+    if question.filter.every_agency:
         parts = [t("staffing.scope_every", lang, **period)]
+    else:
+        chosen = format_int(len(question.filter.agency_ids), lang)
+        parts = [
+            t("staffing.scope_chosen", lang, agencies=_counted("agencies", chosen, lang), **period)
+        ]
     if question.added_agency_ids:
         named = dict(zip(agencies["agency_id"], agencies["name"], strict=True))
         names = [str(named.get(agency_id, agency_id)) for agency_id in question.added_agency_ids]
