@@ -18,7 +18,7 @@ class Measure:
     """A named figure: sum(numerator) / sum(denominator), or just the sum for counts."""
 
     key: str
-    kind: str  # "count", "share" or "days"
+    kind: str  # "count", "share", "days" or "rate" (dossiers per staffer per working day)
     numerator: tuple[str, ...]
     denominator: tuple[str, ...] = ()
     description: str = ""
@@ -81,6 +81,15 @@ MEASURES: dict[str, Measure] = {
                 " recorded (766 indicator 4.2); no value when no record says."),
         Measure("mean_processing_days", "days", ("working_days_total",), ("resolved_timed",),
                 "Mean working days from receipt to end, done or returned dossiers (766 2.2)."),
+        # The two below need counts from queries/measure_counts_by_agency_month.sql.
+        Measure("supplement_share", "share", ("received_supplemented",), RECEIVED_IN_PERIOD,
+                "Dossiers received in the period that were asked for supplementation (at least"
+                " once, or waiting now) / dossiers received in the period."),
+        Measure("dossiers_per_staffer_day", "rate", ("received_with_receiver",),
+                ("staffer_days",),
+                "Dossiers received by a recorded staffer / the receiving staffers' working days"
+                " (a staffer receiving for several agencies counts once); no value when no"
+                " record names the receiver."),
     ]
 }  # fmt: skip
 
