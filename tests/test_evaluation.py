@@ -298,6 +298,21 @@ def test_differing_pre_trends_trigger_the_caution(tmp_path: Path) -> None:
     warning = readings.caution(late, "en")
     assert warning is not None and warning.startswith("Caution:") and "fell by" in warning
     assert readings.caution(late, "vi").startswith("Lưu ý:")
+    # Twelve months apart, the drift alone would make about 12 × −1.5 = −18 points.
+    assert late.months_apart == pytest.approx(12.0, abs=0.05)
+    assert late.projected_drift == pytest.approx(late.months_apart * late.pre_trend.value)
+    assert "it alone would make a difference of −" in warning
+
+
+def test_months_between_the_middles_of_the_periods() -> None:
+    year = Period(dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+    assert compare.months_between(year, Period(PILOT_START, PILOT_END)) == pytest.approx(
+        365 / compare.DAYS_PER_MONTH
+    )
+    half = Period(dt.date(2022, 7, 1), dt.date(2022, 12, 31))
+    assert compare.months_between(half, Period(PILOT_START, dt.date(2023, 6, 30))) == (
+        pytest.approx(6.0, abs=0.05)
+    )
 
 
 def test_an_effect_measured_in_both_languages(tmp_path: Path) -> None:

@@ -186,6 +186,15 @@ class MeasureComparison:
     did: Estimate
     pre_trend: Estimate = field(default_factory=lambda: Estimate(None))
     pre_trend_months: int = 0
+    months_apart: float = 12.0  # from the middle of the period before to the middle of during
+
+    @property
+    def projected_drift(self) -> float | None:
+        """The difference the pre-pilot drift alone would make by the pilot period, had it gone
+        on: its slope times the months between the periods' middles (what it adds to the DiD)."""
+        if self.pre_trend.value is None:
+            return None
+        return self.pre_trend.value * self.months_apart
 
     @property
     def method(self) -> str:
@@ -255,6 +264,7 @@ def compare_measure(
     agencies: list[int],
     group: np.ndarray,
     weights: np.ndarray | None = None,
+    months_apart: float = 12.0,
 ) -> MeasureComparison:
     """One measure's comparison from agency-month rows of both periods (column `period`)."""
     y, n = _matrices(rows, measure, "period", list(PERIODS), agencies)
@@ -270,6 +280,7 @@ def compare_measure(
         did=did,
         pre_trend=trend,
         pre_trend_months=months,
+        months_apart=months_apart,
     )
 
 
@@ -300,16 +311,29 @@ def groups_of(rows: pl.DataFrame, pilot_ids: tuple[int, ...]) -> tuple[list[int]
     return agencies, np.array([int(agency in pilot_ids) for agency in agencies], dtype=int)
 
 
+def months_between(before: Period, during: Period) -> float:
+    """Months from the middle of `before` to the middle of `during`."""
+    middle = (during.start - before.start).days + (during.days - before.days) / 2
+    return middle / DAYS_PER_MONTH
+
+
+DAYS_PER_MONTH = 365.25 / 12
+
+
 def compare(
     rows: pl.DataFrame,
     pilot_ids: tuple[int, ...],
     measures: tuple[str, ...] = EVALUATED,
     draws: int = bootstrap.DRAWS,
+    months_apart: float = 12.0,
 ) -> list[MeasureComparison]:
     """Every measure's comparison; one set of bootstrap weights serves them all."""
     agencies, group = groups_of(rows, pilot_ids)
     weights = bootstrap.webb_weights(draws, len(agencies))
-    return [compare_measure(rows, measure, agencies, group, weights) for measure in measures]
+    return [
+        compare_measure(rows, measure, agencies, group, weights, months_apart)
+        for measure in measures
+    ]
 
 
 def monthly_values(rows: pl.DataFrame, pilot_ids: tuple[int, ...]) -> pl.DataFrame:
@@ -393,7 +417,8 @@ def evaluate_rows(
 ) -> Evaluation:
     """The evaluation from agency-month rows already loaded (pure: no database)."""
     missing = missing_data(rows, pilot.agency_ids)
-    measures = [] if missing else compare(rows, pilot.agency_ids, draws=draws)
+    apart = months_between(before, during)
+    measures = [] if missing else compare(rows, pilot.agency_ids, draws=draws, months_apart=apart)
     monthly = monthly_values(rows, pilot.agency_ids) if rows.height else _EMPTY_MONTHLY
     return Evaluation(pilot, before, during, measures, monthly, missing)
 

@@ -133,7 +133,14 @@ def caution(comparison: MeasureComparison, lang: str) -> str | None:
         amount=amount_text(measure, trend.value, lang, digits),
         low=_signed(measure, trend.low, lang, digits),
         high=_signed(measure, trend.high, lang, digits),
+        projected=_signed_amount(measure, comparison.projected_drift or 0.0, lang),
+        did=_signed_amount(measure, comparison.did.value or 0.0, lang),
     )
+
+
+def _signed_amount(measure: str, value: float, lang: str, digits: int = 1) -> str:
+    """+1,2 điểm phần trăm, −0,8 working days: a signed change with its unit."""
+    return ("−" if value < 0 else "+") + amount_text(measure, value, lang, digits)
 
 
 def _signed(measure: str, value: float, lang: str, digits: int) -> str:
@@ -155,8 +162,7 @@ def pre_trend_note(comparison: MeasureComparison, lang: str) -> str | None:
         return None
     measure = comparison.measure
     digits = _digits(measure, trend.value)
-    sign = "−" if trend.value < 0 else "+"
-    slope = sign + amount_text(measure, trend.value, lang, digits)
+    slope = _signed_amount(measure, trend.value, lang, digits)
     return i18n.t("evaluation.pre_trend_ok", lang, slope=slope)
 
 
