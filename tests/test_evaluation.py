@@ -14,6 +14,7 @@ import pytest
 from onestop import db, metrics
 from onestop.calendar import public_holidays
 from onestop.evaluation import bootstrap, compare, readings
+from onestop.evaluation import output as output_module
 from onestop.evaluation.compare import Period, PeriodError, Pilot
 from tests.conftest import DOSSIER_SCHEMA, build_small_db, dossier
 
@@ -505,9 +506,13 @@ def test_a_measure_the_data_cannot_give_says_which_values_are_missing(tmp_path: 
     )
 
 
-def test_the_json_has_exactly_the_documented_shape(demo_db: Path) -> None:
-    evaluation = _evaluate(db.Store(demo_db))
-    output = json.loads(json.dumps(evaluation.as_json()))
+@pytest.fixture(scope="module")
+def demo_evaluation(demo_db: Path) -> compare.Evaluation:
+    return _evaluate(db.Store(demo_db))
+
+
+def test_the_json_has_exactly_the_documented_shape(demo_evaluation: compare.Evaluation) -> None:
+    output = json.loads(output_module.to_json(demo_evaluation))
     assert set(output) == {"pilot", "before", "during", "measures"}
     assert output["before"] == ["2022-01-01", "2022-12-31"]
     assert output["during"] == ["2023-01-01", "2023-12-31"]
@@ -526,9 +531,8 @@ def test_the_json_has_exactly_the_documented_shape(demo_db: Path) -> None:
     assert online["pilot_during"] == pytest.approx(1669 / 1700, abs=1e-6)
 
 
-def test_monthly_values_follow_each_group(demo_db: Path) -> None:
-    evaluation = _evaluate(db.Store(demo_db))
-    late = evaluation.monthly.filter(pl.col("measure") == "late_share")
+def test_monthly_values_follow_each_group(demo_evaluation: compare.Evaluation) -> None:
+    late = demo_evaluation.monthly.filter(pl.col("measure") == "late_share")
     assert set(late["group"]) == {"pilot", "others"}
     assert late.filter(pl.col("group") == "pilot").height == 24
     assert set(late["period"]) == {"before", "during"}
@@ -538,3 +542,34 @@ def test_holidays_reach_the_query() -> None:
     params = compare.query_params(Period(PILOT_START, PILOT_END))
     assert dt.date(2023, 9, 2) in params["holidays"]
     assert set(public_holidays(2023, 2023)) <= set(params["holidays"])
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_table_lists_every_measure_then_the_readings(
+    demo_evaluation: compare.Evaluation, lang: str
+) -> None:
+    text = output_module.to_table(demo_evaluation, lang)
+    for comparison in demo_evaluation.measures:
+        assert readings.label(comparison.measure, lang) in text
+        assert readings.reading(comparison, lang) in text
+    assert readings.method_sentence(demo_evaluation, lang) in text
+    frame = output_module.comparison_frame(demo_evaluation, lang)
+    assert frame.height == len(compare.EVALUATED) and frame.width == len(output_module.COLUMNS)
+
+
+def test_the_table_names_what_is_missing_instead_of_rows(tmp_path: Path) -> None:
+    rows = _known_effect_rows(np.random.default_rng(5), 0.0, pilot_agencies=6, other_agencies=0)
+    evaluation = _evaluate(_known_effect_db(tmp_path / "alone.duckdb", rows, agencies=6))
+    text = output_module.to_table(evaluation, "en")
+    assert "there are no other agencies to compare with" in text
+    assert "Difference-in-differences  " not in text  # no header row without rows
+
+
+def test_a_pilot_name_cannot_drive_the_terminal() -> None:
+    pilot = Pilot("\x1b[2J evil", PILOT_START, PILOT_END, (1,))
+    before, during = compare.choose_periods(pilot)
+    evaluation = compare.Evaluation(
+        pilot, before, during, [], compare._EMPTY_MONTHLY, ("evaluation.missing_others",)
+    )
+    text = output_module.to_table(evaluation, "en")
+    assert "\x1b" not in text and "\\x1b[2J evil" in text
