@@ -25,6 +25,8 @@ CREATING_COMMANDS = ("demo", "import")
 OUTPUT_OPTIONS = {"out": "--out", "rejects": "--rejects"}
 # A DuckDB file carries this magic number after its 8-byte checksum.
 DUCKDB_MAGIC = (8, b"DUCK")
+# --pilot and --agency together take both: the pilot's agencies and each one named (a union).
+PILOT_HELP = "the pilot's agencies; with --agency, those are added to them"
 LARGEST_SEED = 2**32 - 1  # numpy seeds are unsigned; 32 bits are plenty for a demo
 
 
@@ -122,7 +124,7 @@ def check_database(args: argparse.Namespace) -> None:
     if named is None:
         return
     option, path = named
-    writes = args.command in WRITING_COMMANDS
+    writes = getattr(args, "writes", args.command in WRITING_COMMANDS)
     if path.is_dir():
         raise UsageError(
             f"{option} {path} is a folder, not a database file: "
@@ -186,7 +188,8 @@ def check_outputs(args: argparse.Namespace) -> None:
 
 
 def resolve_agencies(store: Store, names_or_codes: Sequence[str], pilot: bool) -> tuple[int, ...]:
-    """Agency ids for --agency values (name or code, any case or accents) and --pilot."""
+    """Agency ids for --agency values (name or code, any case or accents) and --pilot: the
+    union of both, so `--pilot --agency X` is the pilot's agencies and X."""
     agencies = store.query("agencies")
     chosen: list[int] = []
     if pilot:
@@ -317,7 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     report_parser.add_argument("--from", dest="date_from", type=_date, required=True)
     report_parser.add_argument("--to", dest="date_to", type=_date, required=True)
     report_parser.add_argument("--agency", action="append", help="name or code; repeatable")
-    report_parser.add_argument("--pilot", action="store_true", help="the pilot's agencies")
+    report_parser.add_argument("--pilot", action="store_true", help=PILOT_HELP)
     report_parser.add_argument(
         "--format", choices=["json", "csv", "table", "xlsx"], default="table"
     )
@@ -334,9 +337,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _more_commands() -> list:
-    from onestop import bench, importer, staffing
+    from onestop import bench, cli_evaluate, cli_pilot, importer, staffing
 
-    return [staffing.add_command, importer.add_command, bench.add_command]
+    return [
+        staffing.add_command,
+        importer.add_command,
+        bench.add_command,
+        cli_pilot.add_command,
+        cli_evaluate.add_command,
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -30,7 +30,7 @@ def _signed(measure: str, value: float | None, lang: str) -> str:
     kind = metrics.MEASURES[measure].kind
     unit = kind if kind in ("share", "days") else "rate"
     number = readings.number_text(measure, value, lang)
-    return i18n.t(f"evaluation.short_{unit}", lang, value=("−" if value < 0 else "+") + number)
+    return i18n.t(f"evaluation.short_{unit}", lang, value=readings.sign(value, number) + number)
 
 
 def _pre_trend(comparison: MeasureComparison, lang: str) -> str:

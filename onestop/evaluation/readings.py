@@ -138,14 +138,22 @@ def caution(comparison: MeasureComparison, lang: str) -> str | None:
     )
 
 
+def sign(value: float, shown: str) -> str:
+    """The sign to write before `shown` (value's size as printed): none when it reads as 0."""
+    if not any(ch in "123456789" for ch in shown):
+        return ""
+    return "−" if value < 0 else "+"
+
+
 def _signed_amount(measure: str, value: float, lang: str, digits: int = 1) -> str:
     """+1,2 điểm phần trăm, −0,8 working days: a signed change with its unit."""
-    return ("−" if value < 0 else "+") + amount_text(measure, value, lang, digits)
+    text = number_text(measure, value, lang, digits)
+    return sign(value, text) + amount_text(measure, value, lang, digits)
 
 
 def _signed(measure: str, value: float, lang: str, digits: int) -> str:
     text = number_text(measure, value, lang, digits)
-    return f"−{text}" if value < 0 else f"+{text}"
+    return sign(value, text) + text
 
 
 def pre_trend_note(comparison: MeasureComparison, lang: str) -> str | None:
