@@ -160,12 +160,23 @@ class _Draws:
 
 
 def _refit_influence(weights, residuals, n, group, totals_n, per_unit) -> np.ndarray:
-    """Each cluster's influence after refitting the draws' data fit + v·e (draws × clusters)."""
-    shifted = weights[:, :, None] * residuals[None]  # v_a e_ak
-    group_sums = np.stack([shifted[:, group == g].sum(axis=1) for g in (0, 1)], axis=1)
+    """Each cluster's influence after refitting the draws' data fit + v·e (draws × clusters).
+
+    Cluster a's refitted residual in cell k is v_a e_ak − n_ak S_gk / N_gk, with S_gk the sum of
+    v e over its group g; its influence Σ_k c_gk/N_gk · that residual splits into v_a times a
+    constant and a matrix product of the group sums, so no (draws × clusters × cells) array.
+    """
     safe_totals = np.where(totals_n > 0, totals_n, 1.0)
-    refit = shifted - n[None] * (group_sums / safe_totals[None])[:, group]
-    return (per_unit[group][None] * refit).sum(axis=2)
+    own = (per_unit[group] * residuals).sum(axis=1)  # Σ_k c/N e_ak
+    influence = weights * own[None]
+    for g in (0, 1):
+        members = group == g
+        if not members.any():
+            continue
+        sums = weights[:, members] @ residuals[members]  # S_gk per draw
+        loading = per_unit[g][None] * n[members] / safe_totals[g][None]  # c/N · n_ak / N_gk
+        influence[:, members] -= sums @ loading.T
+    return influence
 
 
 def _boundary(draws: _Draws, se: float, alpha: float, direction: float) -> float:
@@ -175,7 +186,8 @@ def _boundary(draws: _Draws, se: float, alpha: float, direction: float) -> float
         inside, outside = outside, outside * 2
         if abs(outside) > 1e6 * se:  # never rejected: the data cannot bound this side
             return outside
-    for _ in range(60):
+    # Down to a millionth of the standard error: far finer than any figure shown.
+    while abs(outside - inside) > 1e-6 * se:
         middle = (inside + outside) / 2
         if draws.p_value(middle, se) > alpha:
             inside = middle
