@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from onestop import db, i18n, importer, ui
+from onestop import db, i18n, importer, pilot_settings, ui
 from onestop.text import markdown_literal
 
 lang = ui.language()
@@ -17,6 +17,7 @@ st.caption(i18n.t("import.page.intro", lang))
 if not ui.may_import():
     st.warning(i18n.t("import.page.not_allowed", lang))
     st.stop()
+pilot_settings.show(lang)
 
 upload = st.file_uploader(
     i18n.t("import.page.upload", lang), type=["csv", "xlsx"], key="import_upload"

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from onestop import cli, db, i18n
+from onestop import cli, db, i18n, pilot_settings
 from onestop.evaluation import compare
 from tests.conftest import ROOT
 from tests.test_evaluation import _known_effect_db, _known_effect_rows
@@ -148,3 +148,56 @@ def test_a_chosen_period_before_is_used_and_a_wrong_one_refused(
         "and the pilot starts 2023-01-01."
     ]
     assert not app.get("plotly_chart")
+
+
+# --- the Import page's pilot settings -----------------------------------------------------------
+
+IMPORT_PAGE = str(ROOT / "pages" / "import_data.py")
+
+
+def open_import(path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv(db.DB_ENV_VAR, str(path))
+    return AppTest.from_file(IMPORT_PAGE, default_timeout=60).run()
+
+
+def _stored(path: Path) -> dict | None:
+    store = db.Store(path)
+    try:
+        pilot = compare.load_pilot(store)
+    finally:
+        store.close()
+    return None if pilot is None else {"name": pilot.name, "ids": pilot.agency_ids}
+
+
+def test_the_import_page_sets_and_clears_the_pilot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "settings.duckdb"
+    _known_effect_db(path, _known_effect_rows(np.random.default_rng(8), 0.0))
+    app = open_import(path, monkeypatch)
+    assert not app.exception, app.exception
+    assert app.multiselect(key=pilot_settings.AGENCIES_KEY).value == [1, 2, 3, 4, 5, 6]
+    app.multiselect(key=pilot_settings.AGENCIES_KEY).set_value([7, 8])
+    app.date_input(key=pilot_settings.START_KEY).set_value(dt.date(2023, 4, 1))
+    app.text_input(key=pilot_settings.NAME_KEY).set_value("Đợt 2 <b>")
+    app.button(key=pilot_settings.SAVE_KEY).click().run()
+    assert not app.exception, app.exception
+    assert _stored(path) == {"name": "Đợt 2 <b>", "ids": (7, 8)}
+    assert [s.value for s in app.success] == [i18n.t("pilot.saved", "vi")]
+    assert any("Đợt 2 <b\\>" in m.value or "Đợt 2 \\<b\\>" in m.value for m in app.markdown)
+    app.button(key=pilot_settings.CLEAR_KEY).click().run()
+    assert _stored(path) is None
+    assert [s.value for s in app.success] == [i18n.t("pilot.cleared", "vi")]
+
+
+def test_the_import_page_refuses_a_pilot_without_agencies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "refuse.duckdb"
+    _known_effect_db(path, _known_effect_rows(np.random.default_rng(9), 0.0))
+    before = path.read_bytes()
+    app = open_import(path, monkeypatch)
+    app.multiselect(key=pilot_settings.AGENCIES_KEY).set_value([])
+    app.button(key=pilot_settings.SAVE_KEY).click().run()
+    assert [e.value for e in app.error] == [i18n.t("pilot.error_no_agencies", "vi")]
+    assert path.read_bytes() == before
