@@ -75,7 +75,8 @@ if evaluation.missing:
 
 st.subheader(i18n.t("evaluation.summary_heading", lang))
 table = output.comparison_frame(evaluation, lang)
-st.dataframe(table, hide_index=True, key="evaluation_table")
+# A static table: its eight text columns wrap to the page's width instead of scrolling.
+st.table(table.to_pandas().set_index(table.columns[0]))
 ui.downloads(table, "pilot_evaluation", lang)
 
 st.subheader(i18n.t("evaluation.monthly_heading", lang))

@@ -39,9 +39,10 @@ def test_the_demo_pilot_is_compared_measure_by_measure(
     app = open_page(demo_db, monkeypatch, lang)
     assert not app.exception, app.exception
     assert app.title[0].value == i18n.t("evaluation.page_title", lang)
-    table = app.dataframe[0].value
+    table = app.table[0].value
     assert len(table) == len(compare.EVALUATED)
     assert list(table.columns)[-2] == i18n.t("evaluation.col_interval", lang)
+    assert table.index.name == i18n.t("evaluation.col_measure", lang)
     # One chart per measure, each with both groups and the pilot start marked.
     layouts = chart_layouts(app)
     assert len(layouts) == len(compare.EVALUATED)
@@ -104,7 +105,7 @@ def test_without_a_baseline_the_page_says_so_instead_of_charts(
     assert [w.value for w in app.warning] == [
         i18n.t("evaluation.missing_pilot_before", "vi", start="01/01/2022", end="31/12/2022")
     ]
-    assert not app.get("plotly_chart") and not app.dataframe
+    assert not app.get("plotly_chart") and not app.table
 
 
 def test_without_other_agencies_the_page_says_so(
