@@ -5,17 +5,18 @@ import datetime as dt
 
 import streamlit as st
 
-from onestop import i18n, ui
+from onestop.core import i18n
+from onestop.core.text import markdown_literal
 from onestop.evaluation import compare, output, readings
 from onestop.evaluation.charts import monthly_chart
 from onestop.evaluation.compare import PeriodError
-from onestop.text import markdown_literal
+from onestop.web import session, show
 
-lang = ui.language()
-if not ui.page_header("evaluation.page_title", lang):
+lang = session.language()
+if not session.page_header("evaluation.page_title", lang):
     st.stop()
 st.caption(i18n.t("evaluation.intro", lang))
-store = ui.store()
+store = session.store()
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -41,7 +42,7 @@ st.markdown(
     )
 )
 
-last_day = ui.query("data_status")["last_received_on"][0]
+last_day = session.query("data_status")["last_received_on"][0]
 try:
     default_before, _ = compare.choose_periods(pilot, last_day)
 except PeriodError as error:
@@ -77,7 +78,7 @@ st.subheader(i18n.t("evaluation.summary_heading", lang))
 table = output.comparison_frame(evaluation, lang)
 # A static table: its eight text columns wrap to the page's width instead of scrolling.
 st.table(table.to_pandas().set_index(table.columns[0]))
-ui.downloads(table, "pilot_evaluation", lang)
+show.downloads(table, "pilot_evaluation", lang)
 
 st.subheader(i18n.t("evaluation.monthly_heading", lang))
 tabs = st.tabs([readings.label(m.measure, lang) for m in evaluation.measures])
@@ -93,6 +94,6 @@ for tab, comparison in zip(tabs, evaluation.measures, strict=True):
                 st.caption(markdown_literal(note))
         spec = monthly_chart(evaluation, comparison.measure, lang)
         if spec.data["value"].is_not_null().any():
-            ui.show_chart(spec, f"evaluation_{comparison.measure}", lang)
+            show.show_chart(spec, f"evaluation_{comparison.measure}", lang)
 
 st.caption(readings.method_sentence(evaluation, lang))

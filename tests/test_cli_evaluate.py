@@ -11,8 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from onestop import cli, db, url_state
-from tests.test_evaluation import _known_effect_db, _known_effect_rows
+from onestop.cli import main as cli
+from onestop.core import db
+from onestop.web import url_state
+from tests.known_effect import known_effect_db, known_effect_rows
 
 DRAWS = "999"  # the command's default 9,999 only narrows the interval's Monte Carlo error
 MEASURE_KEYS = [
@@ -36,7 +38,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 def _known(tmp_path: Path, effect: float, seed: int, **options) -> Path:
     path = tmp_path / f"known{seed}.duckdb"
-    _known_effect_db(path, _known_effect_rows(np.random.default_rng(seed), effect, **options))
+    known_effect_db(path, known_effect_rows(np.random.default_rng(seed), effect, **options))
     return path
 
 
@@ -105,11 +107,11 @@ def test_evaluate_takes_a_chosen_before_period(tmp_path: Path, capsys) -> None:
 def test_evaluate_without_a_baseline_says_what_is_missing(tmp_path: Path, capsys) -> None:
     rows = [
         row
-        for row in _known_effect_rows(np.random.default_rng(14), 0.0)
+        for row in known_effect_rows(np.random.default_rng(14), 0.0)
         if not (row["agency_id"] <= 6 and row["received_at"].year == 2022)  # type: ignore[union-attr,operator]
     ]
     path = tmp_path / "nobase.duckdb"
-    _known_effect_db(path, rows)
+    known_effect_db(path, rows)
     code, out, err = run(capsys, "evaluate", "--db", str(path), "--format", "json")
     assert code == 0
     assert json.loads(out)["measures"] == []

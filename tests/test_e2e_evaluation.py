@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from onestop import i18n
+from onestop.core import i18n
 from onestop.evaluation import compare
 from tests.test_e2e import (  # noqa: F401 (fixtures)
     SCREENSHOTS,

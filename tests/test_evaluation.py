@@ -11,16 +11,15 @@ import numpy as np
 import polars as pl
 import pytest
 
-from onestop import db, metrics
-from onestop.calendar import public_holidays
+from onestop.core import db, metrics
+from onestop.core.calendar import public_holidays
 from onestop.evaluation import bootstrap, compare, readings
 from onestop.evaluation import output as output_module
 from onestop.evaluation.compare import Period, PeriodError, Pilot
 from tests.conftest import DOSSIER_SCHEMA, build_small_db, dossier
+from tests.known_effect import PILOT_END, PILOT_START, known_effect_db, known_effect_rows
 
 QUERY = "measure_counts_by_agency_month"
-PILOT_START = dt.date(2023, 1, 1)
-PILOT_END = dt.date(2023, 12, 31)
 DRAWS = 1_999  # fewer draws than the page's 9,999 keep the suite quick; intervals barely move
 
 
@@ -159,95 +158,6 @@ def test_the_months_of_the_pilot_year_add_up_to_its_official_figures(demo_db: Pa
 # --- databases with a known effect ----------------------------------------------------------
 
 
-def _known_effect_rows(
-    rng: np.random.Generator,
-    effect: float,
-    pre_trend: float = 0.0,
-    pilot_agencies: int = 6,
-    other_agencies: int = 8,
-) -> list[dict[str, object]]:
-    """Two years of dossiers (2022 before, 2023 during) whose late share is, per agency and month,
-    base + common seasonality + shock, minus `effect` at the pilot agencies in 2023, plus
-    `pre_trend` per month at the pilot agencies in 2022 (ending at 0 in December)."""
-    rows: list[dict[str, object]] = []
-    agencies = pilot_agencies + other_agencies
-    base = rng.uniform(0.08, 0.25, agencies)
-    size = rng.integers(15, 45, agencies)
-    for agency in range(agencies):
-        is_pilot = agency < pilot_agencies
-        for month_index in range(24):
-            year, month = 2022 + month_index // 12, month_index % 12 + 1
-            p = base[agency] + 0.03 * np.sin(month_index / 2) + rng.normal(0, 0.01)
-            if is_pilot and year == 2023:
-                p -= effect
-            if is_pilot and year == 2022:
-                p += pre_trend * (month - 12)
-            count = int(rng.poisson(size[agency]))
-            late = rng.random(count) < np.clip(p, 0.0, 1.0)
-            for number in range(count):
-                received = dt.datetime(year, month, 1 + number % 20, 9)
-                due = received + dt.timedelta(days=5)
-                ended = due + dt.timedelta(days=2 if late[number] else -2)
-                rows.append(
-                    dossier(
-                        f"D{agency:02d}-{month_index:02d}-{number:03d}",
-                        agency_id=agency + 1,
-                        received_at=received,
-                        due_at=due,
-                        ended_at=ended,
-                        returned_at=None,
-                        received_by=agency + 1,
-                    )
-                )
-    return rows
-
-
-def _known_effect_db(path: Path, rows: list[dict[str, object]], agencies: int = 14) -> db.Store:
-    """A database of `agencies` agencies, the first six in a pilot over 2023."""
-    con = db.connect_for_writing(path)
-    try:
-        ids = list(range(1, agencies + 1))
-        db.insert_frame(
-            con,
-            "agencies",
-            pl.DataFrame(
-                {
-                    "agency_id": ids,
-                    "code": [f"A{i:02d}" for i in ids],
-                    "name": [f"Sở {i}" for i in ids],
-                }
-            ),
-        )
-        db.insert_frame(
-            con,
-            "staff",
-            pl.DataFrame(
-                {"staff_id": ids, "name": [f"Công chức {i}" for i in ids], "organisation": "agency"}
-            ),
-        )
-        frame = pl.DataFrame(
-            rows, schema_overrides={"agency_id": pl.Int32, "received_by": pl.Int32}
-        )
-        db.insert_frame(con, "dossiers", frame)
-        db.insert_frame(
-            con,
-            "pilots",
-            pl.DataFrame(
-                {
-                    "pilot_id": [1],
-                    "name": ["Thí điểm"],
-                    "start_date": [PILOT_START],
-                    "end_date": [PILOT_END],
-                    "postal_staff": [1],
-                }
-            ),
-        )
-        db.insert_frame(con, "pilot_agencies", pl.DataFrame({"pilot_id": 1, "agency_id": ids[:6]}))
-    finally:
-        con.close()
-    return db.Store(path)
-
-
 def _evaluate(store: db.Store, **options) -> compare.Evaluation:
     pilot = compare.load_pilot(store)
     assert pilot is not None
@@ -262,8 +172,8 @@ def _late(evaluation: compare.Evaluation) -> compare.MeasureComparison:
 def test_a_known_effect_is_recovered_with_an_interval_around_it(
     tmp_path: Path, effect: float, seed: int
 ) -> None:
-    rows = _known_effect_rows(np.random.default_rng(seed), effect)
-    store = _known_effect_db(tmp_path / "known.duckdb", rows)
+    rows = known_effect_rows(np.random.default_rng(seed), effect)
+    store = known_effect_db(tmp_path / "known.duckdb", rows)
     evaluation = _evaluate(store)
     assert evaluation.missing == ()
     assert (evaluation.before, evaluation.during) == (
@@ -290,8 +200,8 @@ def test_a_known_effect_is_recovered_with_an_interval_around_it(
 
 def test_differing_pre_trends_trigger_the_caution(tmp_path: Path) -> None:
     # The pilot agencies' late share was falling 1.5 points a month before the pilot began.
-    rows = _known_effect_rows(np.random.default_rng(3), effect=0.0, pre_trend=-0.015)
-    evaluation = _evaluate(_known_effect_db(tmp_path / "trend.duckdb", rows))
+    rows = known_effect_rows(np.random.default_rng(3), effect=0.0, pre_trend=-0.015)
+    evaluation = _evaluate(known_effect_db(tmp_path / "trend.duckdb", rows))
     late = _late(evaluation)
     assert late.pre_trend_months == 12
     assert late.pre_trend.value == pytest.approx(-0.015, abs=0.006)
@@ -317,8 +227,8 @@ def test_months_between_the_middles_of_the_periods() -> None:
 
 
 def test_an_effect_measured_in_both_languages(tmp_path: Path) -> None:
-    rows = _known_effect_rows(np.random.default_rng(2), effect=0.10)
-    evaluation = _evaluate(_known_effect_db(tmp_path / "lang.duckdb", rows))
+    rows = known_effect_rows(np.random.default_rng(2), effect=0.10)
+    evaluation = _evaluate(known_effect_db(tmp_path / "lang.duckdb", rows))
     late = _late(evaluation)
     assert readings.reading(late, "vi").startswith("Tỷ lệ quá hạn: so với các cơ quan khác")
     assert "giảm" in readings.reading(late, "vi")
@@ -472,12 +382,12 @@ def test_a_chosen_before_period_is_used_and_checked() -> None:
 def test_no_baseline_is_named_instead_of_compared(tmp_path: Path) -> None:
     rows = [
         r
-        for r in _known_effect_rows(np.random.default_rng(4), 0.0)
+        for r in known_effect_rows(np.random.default_rng(4), 0.0)
         if not (
             r["agency_id"] <= 6 and r["received_at"].year == 2022  # type: ignore[union-attr]
         )
     ]
-    evaluation = _evaluate(_known_effect_db(tmp_path / "nobase.duckdb", rows))
+    evaluation = _evaluate(known_effect_db(tmp_path / "nobase.duckdb", rows))
     assert evaluation.missing == ("evaluation.missing_pilot_before",)
     assert evaluation.measures == []
     assert readings.missing_sentences(evaluation, "en") == [
@@ -488,16 +398,16 @@ def test_no_baseline_is_named_instead_of_compared(tmp_path: Path) -> None:
 
 
 def test_no_other_agencies_is_named_instead_of_compared(tmp_path: Path) -> None:
-    rows = _known_effect_rows(np.random.default_rng(5), 0.0, pilot_agencies=6, other_agencies=0)
-    evaluation = _evaluate(_known_effect_db(tmp_path / "alone.duckdb", rows, agencies=6))
+    rows = known_effect_rows(np.random.default_rng(5), 0.0, pilot_agencies=6, other_agencies=0)
+    evaluation = _evaluate(known_effect_db(tmp_path / "alone.duckdb", rows, agencies=6))
     assert evaluation.missing == ("evaluation.missing_others",)
     assert "no other agencies" in readings.missing_sentences(evaluation, "en")[0]
 
 
 def test_a_measure_the_data_cannot_give_says_which_values_are_missing(tmp_path: Path) -> None:
     # Imported data name no receiving staffer: dossiers per staffer-day has no value anywhere.
-    rows = [{**r, "received_by": None} for r in _known_effect_rows(np.random.default_rng(6), 0.0)]
-    evaluation = _evaluate(_known_effect_db(tmp_path / "nostaff.duckdb", rows))
+    rows = [{**r, "received_by": None} for r in known_effect_rows(np.random.default_rng(6), 0.0)]
+    evaluation = _evaluate(known_effect_db(tmp_path / "nostaff.duckdb", rows))
     staffed = next(m for m in evaluation.measures if m.measure == "dossiers_per_staffer_day")
     assert staffed.did.value is None and staffed.method == compare.NO_METHOD
     assert readings.reading(staffed, "en").startswith(
@@ -558,8 +468,8 @@ def test_the_table_lists_every_measure_then_the_readings(
 
 
 def test_the_table_names_what_is_missing_instead_of_rows(tmp_path: Path) -> None:
-    rows = _known_effect_rows(np.random.default_rng(5), 0.0, pilot_agencies=6, other_agencies=0)
-    evaluation = _evaluate(_known_effect_db(tmp_path / "alone.duckdb", rows, agencies=6))
+    rows = known_effect_rows(np.random.default_rng(5), 0.0, pilot_agencies=6, other_agencies=0)
+    evaluation = _evaluate(known_effect_db(tmp_path / "alone.duckdb", rows, agencies=6))
     text = output_module.to_table(evaluation, "en")
     assert "there are no other agencies to compare with" in text
     assert "Difference-in-differences  " not in text  # no header row without rows

@@ -12,7 +12,7 @@ import streamlit
 from hypothesis import HealthCheck, given, settings
 from streamlit.testing.v1 import AppTest
 
-from onestop import cli
+from onestop.cli import main as cli
 from tests.conftest import ROOT
 from tests.worlds import EXAMPLES, build_world, database, worlds
 

@@ -12,10 +12,12 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from onestop import cli, db, i18n, pilot_settings
+from onestop.cli import main as cli
+from onestop.core import db, i18n
 from onestop.evaluation import compare
+from onestop.web import pilot_settings
 from tests.conftest import ROOT
-from tests.test_evaluation import _known_effect_db, _known_effect_rows
+from tests.known_effect import known_effect_db, known_effect_rows
 
 PAGE = str(ROOT / "pages" / "evaluation.py")
 
@@ -71,9 +73,9 @@ def _traces(chart) -> list[dict]:
 def test_a_drift_before_the_pilot_is_flagged_on_the_page(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rows = _known_effect_rows(np.random.default_rng(3), effect=0.0, pre_trend=-0.015)
+    rows = known_effect_rows(np.random.default_rng(3), effect=0.0, pre_trend=-0.015)
     path = tmp_path / "trend.duckdb"
-    _known_effect_db(path, rows)
+    known_effect_db(path, rows)
     app = open_page(path, monkeypatch, "en")
     assert not app.exception, app.exception
     warnings = [warning.value for warning in app.warning]
@@ -84,7 +86,7 @@ def test_an_interval_that_includes_zero_is_said_plainly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "none.duckdb"
-    _known_effect_db(path, _known_effect_rows(np.random.default_rng(1), effect=0.0))
+    known_effect_db(path, known_effect_rows(np.random.default_rng(1), effect=0.0))
     app = open_page(path, monkeypatch, "en")
     late = next(m.value for m in app.markdown if m.value.startswith("Share late"))
     assert "it includes zero" in late
@@ -95,11 +97,11 @@ def test_without_a_baseline_the_page_says_so_instead_of_charts(
 ) -> None:
     rows = [
         row
-        for row in _known_effect_rows(np.random.default_rng(4), 0.0)
+        for row in known_effect_rows(np.random.default_rng(4), 0.0)
         if not (row["agency_id"] <= 6 and row["received_at"].year == 2022)  # type: ignore[union-attr,operator]
     ]
     path = tmp_path / "nobase.duckdb"
-    _known_effect_db(path, rows)
+    known_effect_db(path, rows)
     app = open_page(path, monkeypatch)
     assert not app.exception, app.exception
     assert [w.value for w in app.warning] == [
@@ -111,9 +113,9 @@ def test_without_a_baseline_the_page_says_so_instead_of_charts(
 def test_without_other_agencies_the_page_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rows = _known_effect_rows(np.random.default_rng(5), 0.0, pilot_agencies=6, other_agencies=0)
+    rows = known_effect_rows(np.random.default_rng(5), 0.0, pilot_agencies=6, other_agencies=0)
     path = tmp_path / "alone.duckdb"
-    _known_effect_db(path, rows, agencies=6)
+    known_effect_db(path, rows, agencies=6)
     app = open_page(path, monkeypatch)
     assert [w.value for w in app.warning] == [i18n.t("evaluation.missing_others", "vi")]
     assert not app.get("plotly_chart")
@@ -123,7 +125,7 @@ def test_without_a_pilot_the_page_says_how_to_define_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
     path = tmp_path / "nopilot.duckdb"
-    _known_effect_db(path, _known_effect_rows(np.random.default_rng(6), 0.0))
+    known_effect_db(path, known_effect_rows(np.random.default_rng(6), 0.0))
     assert cli.main(["pilot", "clear", "--db", str(path)]) == 0
     app = open_page(path, monkeypatch)
     assert [info.value for info in app.info] == [i18n.t("evaluation.no_pilot", "vi")]
@@ -134,7 +136,7 @@ def test_a_chosen_period_before_is_used_and_a_wrong_one_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "chosen.duckdb"
-    _known_effect_db(path, _known_effect_rows(np.random.default_rng(7), 0.0))
+    known_effect_db(path, known_effect_rows(np.random.default_rng(7), 0.0))
     app = open_page(path, monkeypatch, "en")
     app.date_input(key="evaluation_before").set_value(
         (dt.date(2022, 7, 1), dt.date(2022, 12, 31))
@@ -174,7 +176,7 @@ def test_the_import_page_sets_and_clears_the_pilot(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "settings.duckdb"
-    _known_effect_db(path, _known_effect_rows(np.random.default_rng(8), 0.0))
+    known_effect_db(path, known_effect_rows(np.random.default_rng(8), 0.0))
     app = open_import(path, monkeypatch)
     assert not app.exception, app.exception
     assert app.multiselect(key=pilot_settings.AGENCIES_KEY).value == [1, 2, 3, 4, 5, 6]
@@ -195,7 +197,7 @@ def test_the_import_page_refuses_a_pilot_without_agencies(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "refuse.duckdb"
-    _known_effect_db(path, _known_effect_rows(np.random.default_rng(9), 0.0))
+    known_effect_db(path, known_effect_rows(np.random.default_rng(9), 0.0))
     before = path.read_bytes()
     app = open_import(path, monkeypatch)
     app.multiselect(key=pilot_settings.AGENCIES_KEY).set_value([])

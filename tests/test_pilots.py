@@ -9,8 +9,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from onestop import db, i18n, pilots
-from onestop.pilots import PilotDefinition, PilotError
+from onestop.core import db, i18n
+from onestop.evaluation import pilots
+from onestop.evaluation.pilots import PilotDefinition, PilotError
 from tests.conftest import build_small_db, dossier
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from onestop import i18n, metrics
-from onestop.charts import ChartSpec
+from onestop.core import i18n, metrics
+from onestop.core.charts import ChartSpec
 from onestop.evaluation.compare import GROUPS, Evaluation
 
 GROUP_COLOURS = {"pilot": "#0072B2", "others": "#E69F00"}  # Okabe–Ito, as on every page

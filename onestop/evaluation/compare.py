@@ -3,7 +3,7 @@
 The design is a difference-in-differences: the pilot agencies' change from the period before
 the pilot to the pilot period, minus the other agencies' change over the same two periods,
 which removes what moved everywhere (a new law, the Tết surge, a software change). Every value
-is a measure of onestop.metrics pooled over a group's agency-months, so the pilot's own figure
+is a measure of core.metrics pooled over a group's agency-months, so the pilot's own figure
 for the pilot year is exactly what Biểu 06 says; the interval comes from bootstrap.py. It rests
 on the groups having moved alike before the pilot, which the pre-trend check tests on the
 monthly series: the slope of the monthly gap between the groups over the period before.
@@ -18,12 +18,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from onestop import metrics
-from onestop.calendar import month_end, public_holidays
-from onestop.db import Store
+from onestop.core import metrics
+from onestop.core.calendar import month_end, public_holidays
+from onestop.core.db import Store
+from onestop.core.filters import DossierFilter
 from onestop.evaluation import bootstrap
 from onestop.evaluation.bootstrap import Estimate
-from onestop.filters import DossierFilter
 
 # The measures compared, in the order the page, the table and the JSON show them.
 EVALUATED: tuple[str, ...] = (

@@ -6,10 +6,10 @@ import json
 
 import polars as pl
 
-from onestop import i18n, metrics
+from onestop.core import i18n, metrics
+from onestop.core.text import terminal_text
 from onestop.evaluation import readings
 from onestop.evaluation.compare import Evaluation, MeasureComparison
-from onestop.report import terminal_text
 
 COLUMNS = (
     "measure",

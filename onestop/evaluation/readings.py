@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from onestop import i18n, metrics
+from onestop.core import i18n, metrics
 from onestop.evaluation import bootstrap
 from onestop.evaluation.compare import (
     MIN_PRE_TREND_MONTHS,

@@ -17,7 +17,7 @@ holiday_days as (
 flagged as (
     select
         calendar_days.day,
-        isodow(calendar_days.day) < 6 and holiday_days.day is null as is_working
+        isodow(calendar_days.day) - 1 < 5 and holiday_days.day is null as is_working
     from calendar_days
     left join holiday_days on holiday_days.day = calendar_days.day
 ),
