@@ -42,6 +42,11 @@ navigation = st.navigation(
                 title=t("staffing.page_title", lang),
                 icon=":material/groups:",
             ),
+            st.Page(
+                "pages/evaluation.py",
+                title=t("evaluation.page_title", lang),
+                icon=":material/compare_arrows:",
+            ),
         ],
         t("app.section_reports", lang): [
             st.Page("pages/report.py", title=t("report.page_title", lang), icon=":material/table:"),

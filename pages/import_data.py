@@ -11,7 +11,7 @@ import streamlit as st
 from onestop import importing
 from onestop.core import db, i18n
 from onestop.core.text import markdown_literal
-from onestop.web import auth, session, show
+from onestop.web import auth, pilot_settings, session, show
 
 lang = session.language()
 st.title(i18n.t("import.page.title", lang))
@@ -19,6 +19,7 @@ st.caption(i18n.t("import.page.intro", lang))
 if not auth.may_import():
     st.warning(i18n.t("import.page.not_allowed", lang))
     st.stop()
+pilot_settings.show(lang)
 
 upload = st.file_uploader(
     i18n.t("import.page.upload", lang), type=["csv", "xlsx"], key="import_upload"

@@ -12,10 +12,6 @@ classified as (
     )
 ),
 
-holidays as (
-    select unnest($holidays::date[]) as day
-),
-
 -- Withdrawn or stopped dossiers (7, 8) are left out: their time says nothing about processing.
 done as (
     select
@@ -27,26 +23,16 @@ done as (
     where is_resolved and status in (9, 10)
 ),
 
-calendar_days as (
-    select range::date as day
-    from range(
-        coalesce((select min(received_on) from done), $date_from::date),
-        coalesce((select max(ended_on) from done), $date_from::date) + interval 1 day,
-        interval 1 day
-    )
-),
-
 -- Each day's position among working days, so that a difference of positions counts them.
 -- A running sum over rows: a filtered count over the default range frame takes minutes once a
 -- stray date stretches the calendar over centuries.
 working_day_index as (
-    select
-        calendar_days.day,
-        sum((isodow(calendar_days.day) - 1 < 5 and holidays.day is null)::integer) over (
-            order by calendar_days.day rows between unbounded preceding and current row
-        ) as position
-    from calendar_days
-    left join holidays on holidays.day = calendar_days.day
+    select *
+    from working_day_positions(
+        coalesce((select min(received_on) from done), $date_from::date),
+        coalesce((select max(ended_on) from done), $date_to::date),
+        $holidays
+    )
 ),
 
 done_days as (

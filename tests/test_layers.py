@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "onestop"
-AREAS = {"views", "staffing", "importing", "demo", "reports"}
+AREAS = {"views", "staffing", "importing", "demo", "reports", "evaluation"}
 # What each layer may import (besides itself and third-party libraries).
 MAY_IMPORT = {
     "core": set(),

@@ -12,7 +12,8 @@ COUNTS = {
     "carried_over": 1, "resolved_total": 8, "resolved_early": 5, "resolved_on_time": 2,
     "resolved_late": 1, "in_progress_total": 2, "in_progress_within_deadline": 1,
     "in_progress_overdue": 1, "received_digitised": 4, "received_digitisation_known": 8,
-    "working_days_total": 30, "resolved_timed": 7,
+    "working_days_total": 30, "resolved_timed": 7, "received_supplemented": 2,
+    "received_with_receiver": 9, "staffer_days": 4.5,
 }  # fmt: skip
 
 
@@ -25,6 +26,8 @@ COUNTS = {
         ("timely_rate", (5 + 2 + 1) / 10),
         ("digitised_share", 4 / 8),
         ("mean_processing_days", 30 / 7),
+        ("supplement_share", 2 / 9),
+        ("dossiers_per_staffer_day", 9 / 4.5),
     ],
 )
 def test_compute(key: str, expected: float) -> None:
@@ -37,7 +40,16 @@ def test_no_denominator_gives_no_value() -> None:
 
 @pytest.mark.parametrize("key", list(metrics.MEASURES))
 def test_the_expression_agrees_with_compute_row_by_row(key: str) -> None:
-    rows = [COUNTS, {**COUNTS, "resolved_total": 0, "resolved_timed": 0, "received_total": 0}]
+    rows = [
+        COUNTS,
+        {
+            **COUNTS,
+            "resolved_total": 0,
+            "resolved_timed": 0,
+            "received_total": 0,
+            "staffer_days": 0,
+        },
+    ]
     frame = pl.DataFrame(rows)
     values = frame.select(metrics.expression(key))[key].to_list()
     assert values == pytest.approx([metrics.compute(key, row) for row in rows], nan_ok=True)

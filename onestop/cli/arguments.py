@@ -19,6 +19,8 @@ from onestop.core.db import Store
 from onestop.core.text import fold
 
 LARGEST_SEED = 2**32 - 1  # numpy seeds are unsigned; 32 bits are plenty for a demo
+# --pilot and --agency together take both: the pilot's agencies and each one named (a union).
+PILOT_HELP = "the pilot's agencies; with --agency, those are added to them"
 DB_HELP = "database file (default: $ONESTOP_DB, else data/onestop.duckdb)"
 
 
@@ -100,7 +102,8 @@ def _physical_memory() -> int | None:
 
 
 def resolve_agencies(store: Store, names_or_codes: Sequence[str], pilot: bool) -> tuple[int, ...]:
-    """Agency ids for --agency values (name or code, any case or accents) and --pilot."""
+    """Agency ids for --agency values (name or code, any case or accents) and --pilot: the
+    union of both, so `--pilot --agency X` is the pilot's agencies and X."""
     agencies = store.query("agencies")
     chosen: list[int] = []
     if pilot:

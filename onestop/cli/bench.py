@@ -33,6 +33,7 @@ ROOT = db.PROJECT_ROOT
 # Values for the parameters some queries take beyond DossierFilter's.
 QUERY_EXTRA_PARAMETERS: dict[str, dict[str, Any]] = {
     "index766_by_procedure": {"holidays": sorted(public_holidays(2015, 2035))},
+    "measure_counts_by_agency_month": {"holidays": sorted(public_holidays(2015, 2035))},
     "overdue_dossiers_in_progress": {"order_by": "days_overdue"},
     "dossier_flow_by_period": {"grain": "month"},
 }

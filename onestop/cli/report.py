@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from onestop.cli.arguments import UsageError, date_argument, resolve_agencies
+from onestop.cli.arguments import PILOT_HELP, UsageError, date_argument, resolve_agencies
 from onestop.core import db, i18n
 from onestop.core.db import Store
 from onestop.core.filters import DossierFilter
@@ -19,7 +19,7 @@ def add_command(commands: argparse._SubParsersAction, db_help: str) -> None:
     parser.add_argument("--from", dest="date_from", type=date_argument, required=True)
     parser.add_argument("--to", dest="date_to", type=date_argument, required=True)
     parser.add_argument("--agency", action="append", help="name or code; repeatable")
-    parser.add_argument("--pilot", action="store_true", help="the pilot's agencies")
+    parser.add_argument("--pilot", action="store_true", help=PILOT_HELP)
     parser.add_argument("--format", choices=["json", "csv", "table", "xlsx"], default="table")
     parser.add_argument(
         "--lang", choices=list(i18n.LANGUAGES), default=i18n.DEFAULT_LANGUAGE, help="xlsx labels"

@@ -77,7 +77,11 @@ def add_command(commands: argparse._SubParsersAction, db_help: str) -> None:
 
     parser = commands.add_parser("staffing", help="how many postal staff the counter needs")
     parser.add_argument("--db", help=db_help)
-    parser.add_argument("--pilot", action="store_true", help="the pilot's agencies (default)")
+    parser.add_argument(
+        "--pilot",
+        action="store_true",
+        help="the pilot's agencies (default without --agency); with --agency, added to them",
+    )
     parser.add_argument("--agency", action="append", help="name or code; repeatable")
     parser.add_argument("--from", dest="date_from", type=date_argument, help="default: pilot start")
     parser.add_argument("--to", dest="date_to", type=date_argument, help="default: pilot end")

@@ -63,6 +63,7 @@ class ChartSpec:
     x_period: Literal["day", "month"] = "day"  # how a date x axis is labelled
     height: int | None = None  # pixels; tall charts for many categories
     x_date_format: str | None = None  # d3 format of a date x axis (overrides x_period)
+    x_marker: tuple[object, str] | None = None  # a dashed vertical line at x, with its label
 
 
 def _tick_format(value_format: ValueFormat) -> str:
@@ -114,9 +115,38 @@ def to_plotly(spec: ChartSpec, lang: str = i18n.DEFAULT_LANGUAGE) -> go.Figure:
     )
     if spec.height is not None:
         figure.update_layout(height=spec.height)
+    if spec.x_marker is not None:
+        _add_marker(figure, *spec.x_marker)
     if spec.kind != "heatmap" and spec.horizontal:
         figure.update_yaxes(autorange="reversed")
     return figure
+
+
+def _add_marker(figure: go.Figure, x: object, label: str) -> None:
+    # A shape and an annotation, not add_vline(annotation_text=…): that one averages the x
+    # values to place its text and fails on a date axis.
+    figure.add_shape(
+        type="line",
+        x0=x,
+        x1=x,
+        y0=0,
+        y1=1,
+        xref="x",
+        yref="paper",
+        line={"color": "#444444", "width": 2, "dash": "dash"},
+    )
+    figure.add_annotation(
+        x=x,
+        y=1,
+        xref="x",
+        yref="paper",
+        text=html_literal(label),
+        showarrow=False,
+        xanchor="left",
+        yanchor="top",
+        font={"size": 14, "color": "#444444"},
+        bgcolor="rgba(255,255,255,0.8)",
+    )
 
 
 def _largest_value(spec: ChartSpec) -> float:

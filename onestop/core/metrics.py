@@ -23,7 +23,7 @@ class Measure:
     """A named figure: sum(numerator) / sum(denominator), or just the sum for counts."""
 
     key: str
-    kind: str  # "count", "share" or "days"
+    kind: str  # "count", "share", "days" or "rate" (dossiers per staffer per working day)
     numerator: tuple[str, ...]
     denominator: tuple[str, ...] = ()
 
@@ -89,6 +89,14 @@ MEASURES: dict[str, Measure] = {
                 ("received_digitisation_known",)),
         # Mean working days from receipt to end, done or returned dossiers (766 2.2).
         Measure("mean_processing_days", "days", ("working_days_total",), ("resolved_timed",)),
+        # The two below need counts from queries/measure_counts_by_agency_month.sql.
+        # Dossiers received in the period that were asked for supplementation (at least once,
+        # or waiting now) / dossiers received in the period.
+        Measure("supplement_share", "share", ("received_supplemented",), RECEIVED_IN_PERIOD),
+        # Dossiers received by a recorded staffer / the receiving staffers' working days (a
+        # staffer receiving for several agencies counts once); no value when no record names
+        # the receiver.
+        Measure("dossiers_per_staffer_day", "rate", ("received_with_receiver",), ("staffer_days",)),
     ]
 }  # fmt: skip
 

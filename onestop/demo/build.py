@@ -20,6 +20,7 @@ from onestop.demo.populations import (
     Population,
     arrivals,
     close_or_leave_open,
+    finish_by,
     minutes_of_day,
     outcomes,
     populations,
@@ -78,6 +79,7 @@ def build_demo_frames(total: int = DEFAULT_DOSSIERS, seed: int = 2023) -> dict[s
             continue
         arrived = arrivals(rng, population, tables["procedures"])
         columns = outcomes(rng, arrived, population)
+        arrived, columns = finish_by(rng, arrived, columns, population)
         columns["processing_days"] = arrived["processing_days"].to_numpy().astype("int64")
         if population.is_pilot:
             columns = calibrate_pilot(rng, columns, arrived["received_day"].to_numpy())

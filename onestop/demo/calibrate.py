@@ -11,6 +11,7 @@ import numpy as np
 from onestop.core import codes
 from onestop.core.calendar import add_working_days, working_days
 from onestop.core.published import PILOT_REPORT, PUBLISHED_COUNTS
+from onestop.demo.lateness import late_working_days
 
 # The pilot report (DOMAIN.md §1), as Biểu 06 columns: what the demo's 2023 must give.
 PILOT_TARGET = {
@@ -50,7 +51,8 @@ def calibrate_pilot(rng: np.random.Generator, columns: dict, received_day: np.nd
     early_end = np.minimum(add_working_days(received_day, early_offset), last_day)
     end_day = np.select(
         [early, on_due, late],
-        [early_end, due_day, add_working_days(due_day, rng.integers(1, 6, size))],
+        # Late by the same skewed days as elsewhere, within the year (due by 8 December).
+        [early_end, due_day, add_working_days(due_day, late_working_days(rng, size, 14))],
         np.datetime64("NaT", "D"),
     )
     # A few dossiers resolved "on the due date" were in fact withdrawn or stopped.

@@ -13,10 +13,15 @@ import polars as pl
 from onestop.core import codes
 from onestop.core.calendar import DEFAULT_HOURS, add_working_days, weekday_of, working_days
 from onestop.demo.calibrate import PILOT_END, PILOT_START, PILOT_TARGET
+from onestop.demo.lateness import late_working_days
 from onestop.demo.reference import NON_PILOT_AGENCIES
 
 BASELINE_YEAR = 2022
 BASELINE_DOSSIERS = 1580  # the pilot agencies' own counters in the baseline year
+# Agencies differ: each has its own online share and lateness around its population's.
+AGENCY_ONLINE_SPREAD = 0.07  # standard deviation, in shares
+AGENCY_LATE_SPREAD = 0.35  # standard deviation of the log of an agency's late-share factor
+IN_PERSON_OF_OFFLINE = 0.8  # at an agency's own desk, paper dossiers come in person; some by post
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,9 @@ class Population:
     late_share: float
     on_due_share: float
     receiver: str  # "postal" or "agency"
-    close_all_by: dt.date | None = None  # no open dossiers left after this day
+    # No dossier left open after this day (a handover): those whose processing would run past
+    # it are received on another day instead, so no end date is moved and no duration cut short.
+    close_all_by: dt.date | None = None
     # The pilot's outcomes are calibrated to the published report instead of drawn.
     is_pilot: bool = False
 
@@ -175,6 +182,9 @@ def arrivals(
 def outcomes(rng: np.random.Generator, frame: pl.DataFrame, population: Population) -> dict:
     """Channel, supplementation, due and end days for a population (not yet calibrated)."""
     size = frame.height
+    agency = frame["agency_id"].to_numpy()
+    online_shift = rng.normal(0.0, AGENCY_ONLINE_SPREAD, agency.max() + 1)[agency]
+    late_factor = np.exp(rng.normal(0.0, AGENCY_LATE_SPREAD, agency.max() + 1))[agency]
     received_day = frame["received_day"].to_numpy()
     legal_days = frame["processing_days"].to_numpy().astype("int64")
     supplement_count = rng.choice([0, 1, 2], size=size, p=[0.9, 0.08, 0.02])
@@ -184,28 +194,35 @@ def outcomes(rng: np.random.Generator, frame: pl.DataFrame, population: Populati
     allowed = legal_days + supplement_days
     due_day = add_working_days(received_day, allowed)
 
-    kind = rng.choice(
-        ["early", "on_due", "late", "withdrawn", "stopped"],
-        size=size,
-        p=[
-            1 - population.late_share - population.on_due_share - 0.015,
-            population.on_due_share,
-            population.late_share,
-            0.01,
-            0.005,
+    late_share = np.minimum(population.late_share * late_factor, 0.5)
+    # One uniform draw per dossier against its agency's cumulative class shares.
+    bounds = np.cumsum(
+        [
+            np.full(size, 0.01),
+            np.full(size, 0.005),
+            late_share,
+            np.full(size, population.on_due_share),
         ],
+        axis=0,
+    )
+    draw = rng.random(size)
+    kind = np.select(
+        [draw < bounds[0], draw < bounds[1], draw < bounds[2], draw < bounds[3]],
+        ["withdrawn", "stopped", "late", "on_due"],
+        "early",
     )
     early_offset = np.floor(rng.beta(2.0, 2.5, size) * allowed).astype("int64")
-    late_offset = rng.integers(1, 12, size)
+    late_offset = late_working_days(rng, size)
     end_day = np.select(
         [kind == "on_due", kind == "late"],
         [due_day, add_working_days(due_day, late_offset)],
         add_working_days(received_day, early_offset),
     )
+    online_share = np.clip(population.online_share + online_shift, 0.05, 0.99)
     channel = np.where(
-        rng.random(size) < population.online_share,
+        rng.random(size) < online_share,
         codes.ONLINE,
-        np.where(rng.random(size) < 0.8, codes.IN_PERSON, codes.POSTAL),
+        np.where(rng.random(size) < IN_PERSON_OF_OFFLINE, codes.IN_PERSON, codes.POSTAL),
     )
     status = np.select(
         [kind == "withdrawn", kind == "stopped"], [codes.WITHDRAWN, codes.STOPPED], codes.RETURNED
@@ -220,18 +237,34 @@ def outcomes(rng: np.random.Generator, frame: pl.DataFrame, population: Populati
     }
 
 
+def finish_by(
+    rng: np.random.Generator, arrived: pl.DataFrame, columns: dict, population: Population
+) -> tuple[pl.DataFrame, dict]:
+    """For a population with `close_all_by`: each dossier whose processing would run past that
+    day is received on another day, drawn again until it ends in time. Carry-over at that day is
+    then zero without any end date moved; intake thins out towards the handover."""
+    if population.close_all_by is None:
+        return arrived, columns
+    cutoff = np.datetime64(population.close_all_by, "D")
+    days = working_days(population.start, population.end)
+    for _ in range(50):
+        overrun = np.flatnonzero(columns["end_day"] > cutoff)
+        if overrun.size == 0:
+            return arrived, columns
+        received = arrived["received_day"].to_numpy().copy()
+        received[overrun] = rng.choice(days, size=overrun.size, p=day_weights(days))
+        arrived = arrived.with_columns(received_day=received)
+        redrawn = outcomes(rng, arrived[overrun], population)
+        for name, values in redrawn.items():
+            columns[name][overrun] = values
+    raise RuntimeError("the demo's baseline cannot finish by its handover day")
+
+
 def close_or_leave_open(
     rng: np.random.Generator, columns: dict, population: Population, as_of: dt.date
 ) -> dict:
-    """Dossiers ending after the data's cut-off are still open; baselines may be forced closed."""
+    """Dossiers ending after the data's cut-off are still open."""
     end_day = columns["end_day"]
-    if population.close_all_by is not None:
-        cutoff = np.datetime64(population.close_all_by, "D")
-        last_working = working_days(
-            population.close_all_by - dt.timedelta(days=10), population.close_all_by
-        )[-1]
-        end_day = np.where(end_day > cutoff, last_working, end_day)
-        columns["end_day"] = end_day
     still_open = end_day > np.datetime64(as_of, "D")
     waiting = (columns["supplement_count"] > 0) & (rng.random(end_day.size) < 0.5)
     open_status = np.where(waiting, codes.SUPPLEMENTATION, codes.PROCESSING)
