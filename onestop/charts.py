@@ -42,6 +42,16 @@ SERIES_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E0
 
 
 @dataclass(frozen=True)
+class Guide:
+    """A reference line across a chart: a target (value axis) or a marker (category axis)."""
+
+    axis: Literal["value", "category"]
+    at: object  # a value on that axis
+    label: str
+    colour: str = "#555555"
+
+
+@dataclass(frozen=True)
 class ChartSpec:
     """Everything a renderer needs: tidy data and what each column means."""
 
@@ -63,6 +73,7 @@ class ChartSpec:
     x_period: Literal["day", "month"] = "day"  # how a date x axis is labelled
     height: int | None = None  # pixels; tall charts for many categories
     x_date_format: str | None = None  # d3 format of a date x axis (overrides x_period)
+    guides: tuple[Guide, ...] = ()  # target lines and markers, drawn dashed and labelled
 
 
 def _tick_format(value_format: ValueFormat) -> str:
@@ -114,9 +125,27 @@ def to_plotly(spec: ChartSpec, lang: str = i18n.DEFAULT_LANGUAGE) -> go.Figure:
     )
     if spec.height is not None:
         figure.update_layout(height=spec.height)
+    for guide in spec.guides:
+        _add_guide(figure, guide, spec.horizontal)
     if spec.kind != "heatmap" and spec.horizontal:
         figure.update_yaxes(autorange="reversed")
     return figure
+
+
+def _add_guide(figure: go.Figure, guide: Guide, horizontal: bool) -> None:
+    """A dashed line with its label (escaped: labels may carry names from the data)."""
+    across = (guide.axis == "value") != horizontal  # a horizontal line
+    at = html_literal(guide.at) if isinstance(guide.at, str) else guide.at
+    line = {"line_dash": "dash", "line_color": guide.colour, "line_width": 2}
+    label = {
+        "annotation_text": html_literal(guide.label),
+        "annotation_font_color": guide.colour,
+        "annotation_bgcolor": "rgba(255,255,255,0.8)",
+    }
+    if across:
+        figure.add_hline(y=at, annotation_position="top left", **line, **label)
+    else:
+        figure.add_vline(x=at, annotation_position="top", **line, **label)
 
 
 def _largest_value(spec: ChartSpec) -> float:

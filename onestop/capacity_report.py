@@ -1,0 +1,483 @@
+"""The capacity answer in words, figures, charts, JSON and the `onestop capacity` command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+
+import polars as pl
+
+from onestop import db
+from onestop.capacity import MIN_FACTOR, Capacity, Peak, capacity
+from onestop.charts import ChartSpec, Guide
+from onestop.db import Store
+from onestop.i18n import format_decimal, format_int, format_month, t
+from onestop.staffing import (
+    DEFAULT_SERVICE_CV,
+    MAX_STAFF,
+    ServiceTarget,
+    minutes_phrase,
+    question_from_args,
+    share_beside,
+    threshold_share,
+    verdict_sentence,
+)
+from onestop.text import markdown_literal
+
+# Agency names hold commas ("Sở Văn hóa, Thể thao và Du lịch"): lists of them use semicolons.
+NAME_SEPARATOR = "; "
+WITHIN_COLOUR = "#0072B2"
+BUSY_COLOUR = "#D55E00"
+MARKER_COLOUR = "#555555"
+
+
+def _staff(staff: int, lang: str) -> str:
+    number = format_int(staff, lang)
+    return t(f"staffing.staff_{'one' if number == '1' else 'other'}", lang, n=number)
+
+
+def _times(factor: float, lang: str) -> str:
+    return format_decimal(factor, lang, 2)
+
+
+def factor_sentence(answer: Capacity, lang: str) -> str:
+    """How far the volume may grow with this staff count (or must shrink)."""
+    search, staff = answer.search, _staff(answer.staff, lang)
+    if search.meets is None:
+        return t("capacity.factor_none", lang, staff=staff, factor=_times(MIN_FACTOR, lang))
+    if search.capped:
+        return t("capacity.factor_capped", lang, staff=staff, factor=_times(search.meets, lang))
+    key = "capacity.factor" if search.meets >= 1.0 else "capacity.factor_below"
+    return t(
+        key,
+        lang,
+        staff=staff,
+        factor=_times(search.factor, lang),
+        fails=_times(search.fails, lang),
+    )
+
+
+def _names(answer: Capacity, names: dict[int, str], markdown: bool) -> dict[int, str]:
+    shown = {}
+    for step in answer.steps:
+        if step.agency_id is not None:
+            name = str(names.get(step.agency_id, step.agency_id))
+            shown[step.agency_id] = markdown_literal(name) if markdown else name
+    return shown
+
+
+def agencies_sentence(
+    answer: Capacity, names: dict[int, str], lang: str, markdown: bool = False
+) -> str:
+    """Which agencies fit, lightest first, and the first that breaks the target."""
+    shown = _names(answer, names, markdown)
+    if not answer.steps or not answer.steps[0].meets:
+        return t("capacity.agencies_today_fails", lang)
+    fitting = [shown[step.agency_id] for step in answer.fitting]
+    first = answer.first_over
+    count = format_int(len(fitting), lang)
+    agencies = t(f"staffing.agencies_{'one' if count == '1' else 'other'}", lang, n=count)
+    if first is None and not fitting:
+        return t("capacity.agencies_none_left", lang)
+    if first is None:
+        return t("capacity.agencies_all", lang, count=agencies, names=NAME_SEPARATOR.join(fitting))
+    if not fitting:
+        return t("capacity.agencies_first_fails", lang, first=shown[first.agency_id])
+    return t(
+        "capacity.agencies_some",
+        lang,
+        count=agencies,
+        names=NAME_SEPARATOR.join(fitting),
+        first=shown[first.agency_id],
+    )
+
+
+def _verdict(peak: Peak, target: ServiceTarget, lang: str) -> str:
+    return verdict_sentence(target.verdict(peak.result), target, lang)
+
+
+def _per(value: float, lang: str) -> str:
+    return format_decimal(value, lang, 0 if value >= 10 else 1)
+
+
+def peak_sentences(answer: Capacity, lang: str) -> list[str]:
+    """The peak month's and the peak hour's verdicts, each on its own."""
+    target = answer.question.target
+    sentences = []
+    if answer.peak_month is not None:
+        month = answer.peak_month
+        sentences.append(
+            t(
+                "capacity.peak_month",
+                lang,
+                month=format_month(month.month, lang),
+                per_day=_per(month.citizens_per_day, lang),
+                verdict=_verdict(month, target, lang),
+            )
+        )
+    if answer.peak_hour is not None:
+        hour = answer.peak_hour
+        sentences.append(
+            t(
+                "capacity.peak_hour",
+                lang,
+                weekday=t(f"agency_load.weekday_{hour.weekday + 1}", lang),
+                start=hour.hour,
+                end=hour.hour + 1,
+                per_hour=_per(hour.citizens_per_hour, lang),
+                verdict=_verdict(hour, target, lang),
+            )
+        )
+    return sentences or [t("capacity.peak_none", lang)]
+
+
+def sentences(answer: Capacity, names: dict[int, str], lang: str, markdown: bool = False):
+    """Every sentence of the capacity answer, in reading order."""
+    if not answer.has_load:
+        return [t("staffing.answer_no_load", lang)]
+    return [
+        factor_sentence(answer, lang),
+        agencies_sentence(answer, names, lang, markdown),
+        *peak_sentences(answer, lang),
+    ]
+
+
+# --- JSON and the text table ------------------------------------------------------------------
+
+
+def _peak_json(peak: Peak | None) -> dict | None:
+    if peak is None:
+        return None
+    figures = {
+        "citizens_per_day": round(peak.citizens_per_day, 2),
+        "citizens_per_hour": round(peak.citizens_per_hour, 2),
+        "utilisation": round(peak.result["utilisation"], 4),
+        "share_within_target": round(1.0 - peak.result["p_wait_over_target"], 4),
+        "meets_target": peak.meets,
+    }
+    if peak.month is not None:
+        return {"month": peak.month.strftime("%Y-%m"), **figures}
+    return {"weekday": peak.weekday, "hour": peak.hour, **figures}
+
+
+def to_json(answer: Capacity, names: dict[int, str]) -> dict:
+    """The machine answer: the issue's keys, names as the data spells them."""
+    peaks = [p for p in (answer.peak_month, answer.peak_hour) if p is not None]
+    target = answer.question.target
+    return {
+        "staff": answer.staff,
+        "max_volume_factor": answer.search.factor,
+        "agencies_added": [str(names.get(s.agency_id, s.agency_id)) for s in answer.fitting],
+        "first_agency_over_target": None
+        if answer.first_over is None
+        else str(names.get(answer.first_over.agency_id, answer.first_over.agency_id)),
+        "peak": {
+            "month": _peak_json(answer.peak_month),
+            "hour": _peak_json(answer.peak_hour),
+            "meets_target": all(p.meets for p in peaks) if peaks else None,
+        },
+        "target": {
+            "share_within": target.share_within,
+            "wait_min": target.wait_min,
+            "max_utilisation": target.max_utilisation,
+        },
+    }
+
+
+def curve_frame(answer: Capacity) -> pl.DataFrame:
+    """One row per simulated volume factor: the measures the chart and the table show."""
+    return pl.DataFrame(
+        [
+            {
+                "factor": probe.factor,
+                "within": _share(1.0 - probe.result["p_wait_over_target"]),
+                "busy": _share(probe.result["utilisation"]),
+                "mean_wait_min": probe.result["mean_wait_min"],
+                "meets_target": probe.meets,
+            }
+            for probe in answer.curve
+        ],
+        schema={
+            "factor": pl.Float64,
+            "within": pl.Float64,
+            "busy": pl.Float64,
+            "mean_wait_min": pl.Float64,
+            "meets_target": pl.Boolean,
+        },
+    )
+
+
+def steps_frame(answer: Capacity, names: dict[int, str], lang: str) -> pl.DataFrame:
+    """One row per agency added (the first row: today's), with the measures after adding it."""
+    rows = []
+    for step in answer.steps:
+        label = (
+            t("capacity.step_today", lang)
+            if step.agency_id is None
+            else t("capacity.step_added", lang, name=str(names.get(step.agency_id, "")))
+        )
+        rows.append(
+            {
+                "step": label,
+                "own_minutes": None if step.agency_id is None else step.own_minutes,
+                "citizens_per_day": step.citizens_per_day,
+                "within": _share(1.0 - step.result["p_wait_over_target"]),
+                "busy": _share(step.result["utilisation"]),
+                "meets_target": step.meets,
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "step": pl.String,
+            "own_minutes": pl.Float64,
+            "citizens_per_day": pl.Float64,
+            "within": pl.Float64,
+            "busy": pl.Float64,
+            "meets_target": pl.Boolean,
+        },
+    )
+
+
+def _share(value: float) -> float:
+    """A share for charts and tables: floating-point dust outside [0, 1] removed."""
+    return min(max(float(value), 0.0), 1.0)
+
+
+COLUMN_KEYS = {
+    "factor": "capacity.column_factor",
+    "within": "capacity.column_within",
+    "busy": "capacity.column_busy",
+    "mean_wait_min": "staffing.column_mean_wait_min",
+    "meets_target": "capacity.column_meets",
+    "step": "capacity.column_step",
+    "own_minutes": "capacity.column_own_minutes",
+    "citizens_per_day": "capacity.column_citizens",
+}
+
+
+def to_table(answer: Capacity, names: dict[int, str], lang: str) -> str:
+    """The curve and the agency steps as aligned text, then the sentences."""
+    lines = []
+    for frame in (curve_frame(answer), steps_frame(answer, names, lang)):
+        if frame.height == 0:
+            continue
+        header = [t(COLUMN_KEYS[name], lang) for name in frame.columns]
+        rows = [[_cell(k, v, lang) for k, v in row.items()] for row in frame.to_dicts()]
+        widths = [max(len(line[i]) for line in [header, *rows]) for i in range(len(header))]
+        for line in [header, *rows]:
+            lines.append("  ".join(cell.rjust(w) for cell, w in zip(line, widths, strict=True)))
+        lines.append("")
+    lines.extend(sentences(answer, names, lang))
+    return "\n".join(lines) + "\n"
+
+
+def _cell(name: str, value: object, lang: str) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    if isinstance(value, bool):
+        return t("capacity.meets" if value else "capacity.fails", lang)
+    if name in ("within", "busy"):
+        return f"{format_decimal(value * 100, lang, 1)}%"
+    if isinstance(value, float):
+        return format_decimal(value, lang, 2 if name == "factor" else 1)
+    return str(value)
+
+
+# --- charts ------------------------------------------------------------------------------------
+
+
+def _series_labels(target: ServiceTarget, lang: str) -> dict[str, str]:
+    wait = minutes_phrase(target.wait_min, lang, 0 if float(target.wait_min).is_integer() else 1)
+    return {
+        "within": t("capacity.series_within", lang, wait=wait),
+        "busy": t("capacity.series_busy", lang),
+    }
+
+
+def _target_guides(target: ServiceTarget, lang: str) -> tuple[Guide, ...]:
+    return (
+        Guide(
+            "value",
+            target.share_within,
+            t("capacity.guide_within", lang, share=threshold_share(target.share_within, lang)),
+            WITHIN_COLOUR,
+        ),
+        Guide(
+            "value",
+            target.max_utilisation,
+            t("capacity.guide_busy", lang, limit=threshold_share(target.max_utilisation, lang)),
+            BUSY_COLOUR,
+        ),
+    )
+
+
+def _long(frame: pl.DataFrame, x: str) -> pl.DataFrame:
+    return frame.unpivot(on=["within", "busy"], index=x, variable_name="series", value_name="value")
+
+
+def factor_chart(answer: Capacity, lang: str) -> ChartSpec:
+    """Share within the wait and busy share against the volume factor, targets and today marked."""
+    target = answer.question.target
+    guides = [
+        *_target_guides(target, lang),
+        Guide("category", 1.0, t("capacity.guide_today", lang)),
+    ]
+    if answer.search.meets is not None and not math.isclose(answer.search.meets, 1.0):
+        guides.append(
+            Guide(
+                "category",
+                answer.search.meets,
+                t("capacity.guide_max", lang, factor=_times(answer.search.factor, lang)),
+                MARKER_COLOUR,
+            )
+        )
+    return ChartSpec(
+        "line",
+        _long(curve_frame(answer), "factor"),
+        "factor",
+        "value",
+        t("capacity.chart_factor", lang, staff=_staff(answer.staff, lang)),
+        t("capacity.axis_factor", lang),
+        t("capacity.axis_share", lang),
+        series="series",
+        series_labels=_series_labels(target, lang),
+        colours={"within": WITHIN_COLOUR, "busy": BUSY_COLOUR},
+        value_format="share",
+        guides=tuple(guides),
+    )
+
+
+def agencies_chart(answer: Capacity, names: dict[int, str], lang: str) -> ChartSpec:
+    """The same measures as agencies are added one by one (today first), targets drawn."""
+    target = answer.question.target
+    frame = steps_frame(answer, names, lang).select("step", "within", "busy")
+    return ChartSpec(
+        "line",
+        _long(frame, "step"),
+        "step",
+        "value",
+        t("capacity.chart_agencies", lang, staff=_staff(answer.staff, lang)),
+        t("capacity.axis_agencies", lang),
+        t("capacity.axis_share", lang),
+        series="series",
+        series_labels=_series_labels(target, lang),
+        colours={"within": WITHIN_COLOUR, "busy": BUSY_COLOUR},
+        value_format="share",
+        guides=_target_guides(target, lang),
+    )
+
+
+def peak_figures(peak: Peak, target: ServiceTarget, lang: str) -> dict[str, str]:
+    """The two shares of a peak written on the side of their thresholds the verdict puts them."""
+    within = 1.0 - peak.result["p_wait_over_target"]
+    return {
+        "within": share_beside(within, target.share_within, target.waits_met(peak.result), lang),
+        "busy": share_beside(
+            peak.result["utilisation"],
+            target.max_utilisation,
+            not target.busy_met(peak.result),
+            lang,
+        ),
+    }
+
+
+# --- the command line -------------------------------------------------------------------------
+
+
+def add_command(commands: argparse._SubParsersAction, db_help: str) -> None:
+    """Register `onestop capacity`: the staffing command's options for whose load and target."""
+    from onestop.cli import _date, number_in, seed_argument
+    from onestop.simulation import SimulationSettings
+    from onestop.staffing import DAYS_RANGE, GROWTH_RANGE, REPLICATIONS_RANGE, TARGET_WAIT_RANGE
+
+    def fraction(what: str):
+        return number_in(0, 1, above_low=True, unit=what)
+
+    parser = commands.add_parser(
+        "capacity", help="how far a staff count stretches: volume, agencies, peaks"
+    )
+    parser.add_argument("--db", help=db_help)
+    parser.add_argument("--pilot", action="store_true", help="the pilot's agencies (default)")
+    parser.add_argument("--agency", action="append", help="name or code; repeatable")
+    parser.add_argument("--from", dest="date_from", type=_date, help="default: pilot start")
+    parser.add_argument("--to", dest="date_to", type=_date, help="default: pilot end")
+    parser.add_argument(
+        "--staff",
+        dest="staff_count",
+        type=number_in(1, MAX_STAFF, whole=True),
+        required=True,
+        help=f"the staff count to stretch, 1 to {MAX_STAFF}",
+    )
+    parser.add_argument("--add-agency", action="append", help="start from this load added too")
+    low, high = GROWTH_RANGE
+    parser.add_argument(
+        "--growth",
+        type=number_in(low, high, above_low=True, unit="percent"),
+        default=0.0,
+        help="volume growth for the agencies and peaks, in percent",
+    )
+    parser.add_argument(
+        "--target-share",
+        type=fraction("a share of citizens"),
+        default=ServiceTarget.share_within,
+        help="share of citizens who must wait no more than --target-wait (0 to 1)",
+    )
+    parser.add_argument(
+        "--target-wait",
+        type=number_in(*TARGET_WAIT_RANGE, unit="minutes"),
+        default=ServiceTarget.wait_min,
+        help="longest acceptable wait, {:g} to {:g} minutes".format(*TARGET_WAIT_RANGE),
+    )
+    parser.add_argument(
+        "--max-utilisation",
+        type=fraction("a share of working time"),
+        default=ServiceTarget.max_utilisation,
+        help="staff must be busy less than this share of their time (0 to 1)",
+    )
+    parser.add_argument(
+        "--days",
+        type=number_in(*DAYS_RANGE, whole=True),
+        default=SimulationSettings.days,
+        help="simulated working days, {} to {}".format(*DAYS_RANGE),
+    )
+    parser.add_argument(
+        "--replications",
+        type=number_in(*REPLICATIONS_RANGE, whole=True),
+        default=SimulationSettings.replications,
+        help="independent runs the days are split into, {} to {}".format(*REPLICATIONS_RANGE),
+    )
+    parser.add_argument("--seed", type=seed_argument(), default=SimulationSettings.seed)
+    parser.add_argument("--lang", choices=["vi", "en"], default="vi")
+    parser.add_argument("--format", choices=["table", "json"], default="table")
+    # What `onestop staffing` asks that capacity fixes: its question is built the same way.
+    parser.set_defaults(
+        run=cmd_capacity,
+        add_non_pilot=False,
+        task_minutes=None,
+        service_cv=DEFAULT_SERVICE_CV,
+        distribution="lognormal",
+    )
+
+
+def agency_names(store: Store) -> dict[int, str]:
+    """Agency ids to their names, as the data spells them."""
+    agencies = store.query("agencies")
+    return dict(zip(agencies["agency_id"].to_list(), agencies["name"].to_list(), strict=True))
+
+
+def cmd_capacity(args: argparse.Namespace) -> int:
+    store = Store(db.resolve_db_path(args.db))
+    store.connection()
+    args.staff = (int(args.staff_count),)
+    question = question_from_args(store, args)
+    answer = capacity(store, question, int(args.staff_count))
+    names = agency_names(store)
+    if args.format == "json":
+        text = json.dumps(to_json(answer, names), ensure_ascii=False, indent=2)
+        sys.stdout.write(text + "\n")
+    else:
+        sys.stdout.write(to_table(answer, names, args.lang))
+    return 0
