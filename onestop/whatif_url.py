@@ -14,6 +14,7 @@ count the capacity section stretches). Absent parameters take the page's default
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -39,6 +40,11 @@ class WhatIf:
     growth_pct: int = 0
     target: ServiceTarget = field(default_factory=ServiceTarget)
     capacity_staff: int = 1
+
+
+def _whole(text: str) -> int | None:
+    """A small whole number written in ASCII digits (str.isdigit accepts other scripts' too)."""
+    return int(text) if re.fullmatch(r"[0-9]{1,3}", text) else None
 
 
 def _cleaned(values: Sequence[str]) -> list[str]:
@@ -90,8 +96,9 @@ def _staff(values: Sequence[str], notices: list[Notice]) -> tuple[int, ...]:
     if len(cleaned) > MAX_VALUES:
         notices.append(Notice("staff", "too_many"))
         cleaned = cleaned[:MAX_VALUES]
-    levels = {int(value) for value in cleaned if value.isdigit() and int(value) in STAFF_OPTIONS}
-    if len(levels) < len(set(cleaned)):
+    numbers = [_whole(value) for value in cleaned]
+    levels = {number for number in numbers if number in STAFF_OPTIONS}
+    if any(number not in STAFF_OPTIONS for number in numbers):
         notices.append(Notice("staff", "invalid"))
     return tuple(sorted(levels)) or DEFAULT_STAFF
 
@@ -117,7 +124,7 @@ def _capacity_staff(values: Sequence[str], notices: list[Notice]) -> int:
     text = _single(values)
     if text is None:
         return 1
-    if text.isdigit() and int(text) in STAFF_OPTIONS:
+    if _whole(text) in STAFF_OPTIONS:
         return int(text)
     notices.append(Notice("capacity_staff", "invalid"))
     return 1
