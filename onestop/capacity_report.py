@@ -310,6 +310,7 @@ def _target_guides(target: ServiceTarget, lang: str) -> tuple[Guide, ...]:
             target.max_utilisation,
             t("capacity.guide_busy", lang, limit=threshold_share(target.max_utilisation, lang)),
             BUSY_COLOUR,
+            below=target.max_utilisation <= target.share_within,
         ),
     )
 

@@ -49,6 +49,7 @@ class Guide:
     at: object  # a value on that axis
     label: str
     colour: str = "#555555"
+    below: bool = False  # the label under a horizontal line (two close lines keep apart)
 
 
 @dataclass(frozen=True)
@@ -143,9 +144,11 @@ def _add_guide(figure: go.Figure, guide: Guide, horizontal: bool) -> None:
         "annotation_bgcolor": "rgba(255,255,255,0.8)",
     }
     if across:
-        figure.add_hline(y=at, annotation_position="top left", **line, **label)
+        where = "bottom left" if guide.below else "top left"
+        figure.add_hline(y=at, annotation_position=where, **line, **label)
     else:
-        figure.add_vline(x=at, annotation_position="top", **line, **label)
+        # At the foot of the plot: the top is the legend's.
+        figure.add_vline(x=at, annotation_position="bottom right", **line, **label)
 
 
 def _largest_value(spec: ChartSpec) -> float:
