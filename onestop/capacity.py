@@ -436,9 +436,9 @@ def breadth_per_month(store: Store, flt: DossierFilter) -> tuple[float | None, f
 
 
 def breadth_steps(store: Store, question: Question, agency_ids: tuple[int, ...]) -> pl.DataFrame:
-    """Breadth a month for today's agencies, each agency on its own, and the running total."""
+    """Breadth a month for the question's load, each agency on its own, and the running total."""
     rows = []
-    base = question.filter
+    base = question.load_filter()
     running = tuple(base.agency_ids)
     procedures, fields = breadth_per_month(store, base)
     rows.append((None, None, None, procedures, fields))

@@ -33,7 +33,8 @@ BUSY_COLOUR = "#D55E00"
 MARKER_COLOUR = "#555555"
 
 
-def _staff(staff: int, lang: str) -> str:
+def staff_phrase(staff: int, lang: str) -> str:
+    """`1 nhân viên`, `2 staff`."""
     number = format_int(staff, lang)
     return t(f"staffing.staff_{'one' if number == '1' else 'other'}", lang, n=number)
 
@@ -44,7 +45,7 @@ def _times(factor: float, lang: str) -> str:
 
 def factor_sentence(answer: Capacity, lang: str) -> str:
     """How far the volume may grow with this staff count (or must shrink)."""
-    search, staff = answer.search, _staff(answer.staff, lang)
+    search, staff = answer.search, staff_phrase(answer.staff, lang)
     if search.meets is None:
         return t("capacity.factor_none", lang, staff=staff, factor=_times(MIN_FACTOR, lang))
     if search.capped:
@@ -102,35 +103,32 @@ def _per(value: float, lang: str) -> str:
     return format_decimal(value, lang, 0 if value >= 10 else 1)
 
 
+def peak_sentence(answer: Capacity, peak: Peak, lang: str) -> str:
+    """A peak month's or peak hour's verdict, on its own."""
+    target = answer.question.target
+    if peak.month is not None:
+        return t(
+            "capacity.peak_month",
+            lang,
+            month=format_month(peak.month, lang),
+            per_day=_per(peak.citizens_per_day, lang),
+            verdict=_verdict(peak, target, lang),
+        )
+    return t(
+        "capacity.peak_hour",
+        lang,
+        weekday=t(f"agency_load.weekday_{peak.weekday + 1}", lang),
+        start=peak.hour,
+        end=peak.hour + 1,
+        per_hour=_per(peak.citizens_per_hour, lang),
+        verdict=_verdict(peak, target, lang),
+    )
+
+
 def peak_sentences(answer: Capacity, lang: str) -> list[str]:
     """The peak month's and the peak hour's verdicts, each on its own."""
-    target = answer.question.target
-    sentences = []
-    if answer.peak_month is not None:
-        month = answer.peak_month
-        sentences.append(
-            t(
-                "capacity.peak_month",
-                lang,
-                month=format_month(month.month, lang),
-                per_day=_per(month.citizens_per_day, lang),
-                verdict=_verdict(month, target, lang),
-            )
-        )
-    if answer.peak_hour is not None:
-        hour = answer.peak_hour
-        sentences.append(
-            t(
-                "capacity.peak_hour",
-                lang,
-                weekday=t(f"agency_load.weekday_{hour.weekday + 1}", lang),
-                start=hour.hour,
-                end=hour.hour + 1,
-                per_hour=_per(hour.citizens_per_hour, lang),
-                verdict=_verdict(hour, target, lang),
-            )
-        )
-    return sentences or [t("capacity.peak_none", lang)]
+    peaks = [p for p in (answer.peak_month, answer.peak_hour) if p is not None]
+    return [peak_sentence(answer, peak, lang) for peak in peaks] or [t("capacity.peak_none", lang)]
 
 
 def sentences(answer: Capacity, names: dict[int, str], lang: str, markdown: bool = False):
@@ -213,14 +211,9 @@ def steps_frame(answer: Capacity, names: dict[int, str], lang: str) -> pl.DataFr
     """One row per agency added (the first row: today's), with the measures after adding it."""
     rows = []
     for step in answer.steps:
-        label = (
-            t("capacity.step_today", lang)
-            if step.agency_id is None
-            else t("capacity.step_added", lang, name=str(names.get(step.agency_id, "")))
-        )
         rows.append(
             {
-                "step": label,
+                "step": _step_label(step.agency_id, names, lang),
                 "own_minutes": None if step.agency_id is None else step.own_minutes,
                 "citizens_per_day": step.citizens_per_day,
                 "within": _share(1.0 - step.result["p_wait_over_target"]),
@@ -241,6 +234,34 @@ def steps_frame(answer: Capacity, names: dict[int, str], lang: str) -> pl.DataFr
     )
 
 
+def _step_label(agency_id: int | None, names: dict[int, str], lang: str) -> str:
+    if agency_id is None:
+        return t("capacity.step_today", lang)
+    return t("capacity.step_added", lang, name=str(names.get(agency_id, agency_id)))
+
+
+def breadth_table(breadth: pl.DataFrame, names: dict[int, str], lang: str) -> pl.DataFrame:
+    """Breadth steps (capacity.breadth_steps) with each row named: today's, then each agency."""
+    labels = [_step_label(agency_id, names, lang) for agency_id in breadth["agency_id"].to_list()]
+    return breadth.drop("agency_id").insert_column(0, pl.Series("step", labels, pl.String))
+
+
+def steps_table(
+    answer: Capacity, breadth: pl.DataFrame, names: dict[int, str], lang: str
+) -> pl.DataFrame:
+    """The agency steps with their load, breadth and measures, the verdict in words."""
+    steps = steps_frame(answer, names, lang)
+    return pl.concat(
+        [steps.drop("meets_target"), breadth_table(breadth, names, lang).drop("step")],
+        how="horizontal",
+    ).with_columns(
+        meets_target=steps["meets_target"].replace_strict(
+            {True: t("capacity.meets", lang), False: t("capacity.fails", lang)},
+            return_dtype=pl.String,
+        )
+    )
+
+
 def _share(value: float) -> float:
     """A share for charts and tables: floating-point dust outside [0, 1] removed."""
     return min(max(float(value), 0.0), 1.0)
@@ -255,6 +276,10 @@ COLUMN_KEYS = {
     "step": "capacity.column_step",
     "own_minutes": "capacity.column_own_minutes",
     "citizens_per_day": "capacity.column_citizens",
+    "own_procedures": "capacity.column_own_procedures",
+    "own_fields": "capacity.column_own_fields",
+    "procedures": "capacity.column_procedures",
+    "fields": "capacity.column_fields",
 }
 
 
@@ -340,7 +365,7 @@ def factor_chart(answer: Capacity, lang: str) -> ChartSpec:
         _long(curve_frame(answer), "factor"),
         "factor",
         "value",
-        t("capacity.chart_factor", lang, staff=_staff(answer.staff, lang)),
+        t("capacity.chart_factor", lang, staff=staff_phrase(answer.staff, lang)),
         t("capacity.axis_factor", lang),
         t("capacity.axis_share", lang),
         series="series",
@@ -360,7 +385,7 @@ def agencies_chart(answer: Capacity, names: dict[int, str], lang: str) -> ChartS
         _long(frame, "step"),
         "step",
         "value",
-        t("capacity.chart_agencies", lang, staff=_staff(answer.staff, lang)),
+        t("capacity.chart_agencies", lang, staff=staff_phrase(answer.staff, lang)),
         t("capacity.axis_agencies", lang),
         t("capacity.axis_share", lang),
         series="series",
@@ -465,7 +490,11 @@ def add_command(commands: argparse._SubParsersAction, db_help: str) -> None:
 
 def agency_names(store: Store) -> dict[int, str]:
     """Agency ids to their names, as the data spells them."""
-    agencies = store.query("agencies")
+    return agency_names_from(store.query("agencies"))
+
+
+def agency_names_from(agencies: pl.DataFrame) -> dict[int, str]:
+    """Agency ids to their names, from the `agencies` query."""
     return dict(zip(agencies["agency_id"].to_list(), agencies["name"].to_list(), strict=True))
 
 

@@ -128,7 +128,7 @@ def verdict(answer: dict, target: ServiceTarget, agency_count: int | None, lang:
     `agency_count` is how many agencies the load covers (None or 0: every agency).
     """
     if not answer["has_load"]:
-        return Verdict("no_load", None, t("verdict.no_load", lang), ())
+        return Verdict("no_load", None, t("staffing.answer_no_load", lang), ())
     by_staff = {result["staff"]: result for result in answer["scenarios"]}
     enough = answer["smallest_staff"]
     agencies = agencies_phrase(agency_count, lang)

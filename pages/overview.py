@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from onestop import i18n, overview, report, ui
+from onestop import i18n, overview, report, staffing_ui, ui
 
 lang = ui.language()
 if not ui.page_header("page.overview", lang):
@@ -13,6 +13,8 @@ counts = report.Form06(chosen, ui.query("form06_rows", chosen.params())).total
 if counts["received_total"] == 0:
     st.info(i18n.t("app.no_data", lang))
     st.stop()
+# The answer the dashboard exists for comes first: is one postal staffer enough?
+staffing_ui.overview_verdict(chosen, lang)
 before = chosen.previous_period()
 previous = report.Form06(before, ui.query("form06_rows", before.params())).total
 monthly = ui.query("form06_counts_by_month", chosen.params())

@@ -403,12 +403,14 @@ def test_staffing_page_answers_for_the_demo_pilot(demo_db, monkeypatch):
     page.run()
     assert not page.exception
     assert any("One postal staffer is enough" in s.value for s in page.success)
-    assert len(page.get("plotly_chart")) == 2
+    charts = {chart.key for chart in page.get("plotly_chart")}
+    assert {"staffing_wait_chart", "staffing_utilisation_chart"} <= charts
     page.select_slider(key="days").set_value(50)
     page.multiselect(key="add_agencies").set_value([7, 8, 9, 10, 11, 12, 13, 14])
     page.run()
     assert not page.exception
-    assert any("It takes at least" in w.value for w in page.warning)
+    assert any("One postal staffer is not enough" in w.value for w in page.warning)
+    assert any("It takes at least" in c.value for c in page.caption)
 
 
 def test_results_collected_in_the_period_count_whenever_the_dossier_ended(small_db):

@@ -1,4 +1,4 @@
-"""whatif_url: a staffing scenario becomes a link and the link becomes the same scenario; anything
+"""whatif: a staffing scenario becomes a link and the link becomes the same scenario; anything
 malformed, out of range, off the widgets' grid or unknown is dropped with a notice."""
 
 from __future__ import annotations
@@ -7,18 +7,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from onestop import whatif_url
+from onestop import whatif
 from onestop.staffing import ServiceTarget
 from onestop.url_state import Notice
-from onestop.whatif_url import WhatIf
+from onestop.whatif import WhatIf
 
 AGENCIES = {"STP": 1, "SXD": 2, "SYT": 10, "STC": 14}
 CHOSEN = (1, 2)  # the filter's agencies: the pilot
 
 
 def test_no_parameters_give_the_page_defaults():
-    assert whatif_url.parse({}, AGENCIES, CHOSEN) == (WhatIf(), [])
-    assert whatif_url.to_params(WhatIf(), AGENCIES) == {}
+    assert whatif.parse({}, AGENCIES, CHOSEN) == (WhatIf(), [])
+    assert whatif.to_params(WhatIf(), AGENCIES) == {}
 
 
 def test_every_parameter_is_read():
@@ -31,10 +31,10 @@ def test_every_parameter_is_read():
         "busy": ["0.9"],
         "capacity_staff": ["2"],
     }
-    scenario, notices = whatif_url.parse(raw, AGENCIES, CHOSEN)
+    scenario, notices = whatif.parse(raw, AGENCIES, CHOSEN)
     assert notices == []
     assert scenario == WhatIf((1, 2), (10, 14), 25, ServiceTarget(0.8, 20.0, 0.9), 2)
-    assert whatif_url.to_params(scenario, AGENCIES) == {
+    assert whatif.to_params(scenario, AGENCIES) == {
         "staff": ["1", "2"],
         "add": ["STC", "SYT"],
         "growth": ["25"],
@@ -47,7 +47,7 @@ def test_every_parameter_is_read():
 
 scenarios = st.builds(
     WhatIf,
-    staff=st.sets(st.integers(1, whatif_url.MAX_STAFF), min_size=1).map(lambda s: tuple(sorted(s))),
+    staff=st.sets(st.integers(1, whatif.MAX_STAFF), min_size=1).map(lambda s: tuple(sorted(s))),
     added_agency_ids=st.sets(st.sampled_from([10, 14])).map(lambda s: tuple(sorted(s))),
     growth_pct=st.integers(-10, 40).map(lambda n: n * 5),
     target=st.builds(
@@ -56,14 +56,14 @@ scenarios = st.builds(
         wait_min=st.integers(2, 240).map(lambda n: n / 2),
         max_utilisation=st.integers(50, 100).map(lambda n: round(n / 100, 2)),
     ),
-    capacity_staff=st.integers(1, whatif_url.MAX_STAFF),
+    capacity_staff=st.integers(1, whatif.MAX_STAFF),
 )
 
 
 @given(scenarios)
 def test_a_scenario_survives_its_link(scenario):
-    params = whatif_url.to_params(scenario, AGENCIES)
-    assert whatif_url.parse(params, AGENCIES, CHOSEN) == (scenario, [])
+    params = whatif.to_params(scenario, AGENCIES)
+    assert whatif.parse(params, AGENCIES, CHOSEN) == (scenario, [])
 
 
 @pytest.mark.parametrize(
@@ -97,14 +97,14 @@ def test_a_scenario_survives_its_link(scenario):
     ],
 )
 def test_hostile_values_are_dropped_with_a_notice(raw, notice):
-    scenario, notices = whatif_url.parse(raw, AGENCIES, CHOSEN)
+    scenario, notices = whatif.parse(raw, AGENCIES, CHOSEN)
     assert notices == [notice]
     assert scenario == WhatIf()  # the default took the dropped value's place
 
 
 def test_good_values_beside_bad_ones_are_kept():
     raw = {"staff": ["2", "nine", "3"], "add": ["SYT", "NOPE"], "growth": ["50", "x"]}
-    scenario, notices = whatif_url.parse(raw, AGENCIES, CHOSEN)
+    scenario, notices = whatif.parse(raw, AGENCIES, CHOSEN)
     assert scenario.staff == (2, 3) and scenario.added_agency_ids == (10,)
     # The last of repeated single values counts, as for the filters' dates.
     assert scenario.growth_pct == 0
@@ -116,13 +116,13 @@ def test_good_values_beside_bad_ones_are_kept():
 
 
 def test_an_agency_the_filter_covers_is_not_added_and_all_agencies_leave_nothing_to_add():
-    scenario, notices = whatif_url.parse({"add": ["STP", "SYT"]}, AGENCIES, CHOSEN)
+    scenario, notices = whatif.parse({"add": ["STP", "SYT"]}, AGENCIES, CHOSEN)
     assert scenario.added_agency_ids == (10,) and notices == []
-    scenario, notices = whatif_url.parse({"add": ["SYT"]}, AGENCIES, ())
+    scenario, notices = whatif.parse({"add": ["SYT"]}, AGENCIES, ())
     assert scenario.added_agency_ids == () and notices == []
 
 
 def test_too_many_values_are_cut_with_a_notice():
-    scenario, notices = whatif_url.parse({"staff": ["1"] * 5000}, AGENCIES, CHOSEN)
+    scenario, notices = whatif.parse({"staff": ["1"] * 5000}, AGENCIES, CHOSEN)
     assert scenario.staff == (1,)
     assert notices == [Notice("staff", "too_many")]

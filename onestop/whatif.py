@@ -1,8 +1,9 @@
-"""The staffing what-ifs as URL query parameters, so that a scenario is a link.
+"""The staffing what-ifs: the scenario the staffing page shows, kept in its link.
 
-Pure (no Streamlit), under the filters' rules (onestop/url_state.py): whatever a link holds is
-parsed, never raised and never passed on as text; a value that is malformed, out of range, off
-the widget's grid or an unknown code is dropped with a notice and the default is used instead.
+The what-ifs are URL query parameters, so that a scenario is a link. Pure (no Streamlit), under
+the filters' rules (onestop/url_state.py): whatever a link holds is parsed, never raised and never
+passed on as text; a value that is malformed, out of range, off the widget's grid or an unknown
+code is dropped with a notice and the default is used instead.
 
 Parameters: `staff` (staff levels to compare, repeatable, 1 to MAX_STAFF), `add` (agency codes
 whose load is added, repeatable), `growth` (volume growth in percent, on the page's 5% grid),
@@ -16,9 +17,19 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from onestop.staffing import MAX_STAFF, TARGET_WAIT_RANGE, ServiceTarget
+from onestop.filters import DossierFilter
+from onestop.simulation import SimulationSettings
+from onestop.staffing import (
+    DEFAULT_TASK_MINUTES,
+    MAX_STAFF,
+    TARGET_WAIT_RANGE,
+    TASK_MINUTES_RANGE,
+    MeasuredLoad,
+    Question,
+    ServiceTarget,
+)
 from onestop.url_state import MAX_VALUES, Notice
 
 PARAMS = ("staff", "add", "growth", "share", "wait", "busy", "capacity_staff")
@@ -40,6 +51,50 @@ class WhatIf:
     growth_pct: int = 0
     target: ServiceTarget = field(default_factory=ServiceTarget)
     capacity_staff: int = 1
+
+    def question(
+        self,
+        chosen: DossierFilter,
+        task_minutes: Mapping[str, float] | None = None,
+        settings: SimulationSettings | None = None,
+    ) -> Question:
+        """The staffing question this scenario asks of a filter's data.
+
+        The simulation counts waits against the target's wait, whatever the settings said.
+        """
+        settings = replace(settings or SimulationSettings(), target_wait_min=self.target.wait_min)
+        return Question(
+            chosen,
+            tuple(sorted(self.staff)),
+            tuple(sorted(self.added_agency_ids)),
+            float(self.growth_pct),
+            dict(task_minutes or {}),
+            self.target,
+            settings,
+        )
+
+
+def shown_minutes(measured: MeasuredLoad) -> dict[str, float]:
+    """The minutes per task the page's inputs start from: measured, rounded, within their range
+    (data may hold any value; an input cannot show one beyond its bounds)."""
+    low, high = TASK_MINUTES_RANGE
+    return {
+        task: min(max(round(measured.task_minutes[task], 1), low), high)
+        for task in DEFAULT_TASK_MINUTES
+    }
+
+
+def changed_minutes(measured: MeasuredLoad, inputs: Mapping[str, float]) -> dict[str, float]:
+    """The inputs that differ from the measured minutes: what the models must use instead.
+
+    A measured figure beyond the inputs' range counts as changed: what the inputs show is what
+    the models use.
+    """
+    return {
+        task: value
+        for task, value in inputs.items()
+        if value != round(measured.task_minutes[task], 1)
+    }
 
 
 def _whole(text: str) -> int | None:
