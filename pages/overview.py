@@ -9,12 +9,14 @@ if not ui.page_header("page.overview", lang):
     st.stop()
 chosen = ui.current_filter(lang)
 
+# The answer the dashboard exists for comes first: is one postal staffer enough? (Or, when the
+# filters bring no counter work, that no verdict is possible.)
+staffing_ui.overview_verdict(chosen, lang)
+
 counts = report.Form06(chosen, ui.query("form06_rows", chosen.params())).total
 if counts["received_total"] == 0:
     st.info(i18n.t("app.no_data", lang))
     st.stop()
-# The answer the dashboard exists for comes first: is one postal staffer enough?
-staffing_ui.overview_verdict(chosen, lang)
 before = chosen.previous_period()
 previous = report.Form06(before, ui.query("form06_rows", before.params())).total
 monthly = ui.query("form06_counts_by_month", chosen.params())
