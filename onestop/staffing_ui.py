@@ -84,8 +84,15 @@ def verdict_of(question: Question, result: dict, lang: str) -> verdict.Verdict:
 # --- the verdict ---------------------------------------------------------------------------------
 
 
-def show_verdict(found: verdict.Verdict) -> None:
-    """The finding in a box coloured by its kind, and the figures behind it as cards."""
+def show_verdict(found: verdict.Verdict, no_load_box: bool = True) -> None:
+    """The finding in a box coloured by its kind, and the figures behind it as cards.
+
+    Without load there is nothing to find: said in a box where it is the page's news (the
+    staffing page), as plain text where the page has its own message for empty filters.
+    """
+    if found.kind == "no_load" and not no_load_box:
+        st.markdown(found.sentence)
+        return
     box = {"one": st.success, "more": st.warning, "none": st.error, "no_load": st.info}[found.kind]
     box(found.sentence, icon=":material/groups:")
     if found.figures:
@@ -116,7 +123,7 @@ def overview_verdict(chosen: DossierFilter, lang: str) -> verdict.Verdict:
     found = verdict_of(question, result, lang)
     with st.container(border=True, key="staffing_verdict"):
         st.subheader(t("verdict.title", lang))
-        show_verdict(found)
+        show_verdict(found, no_load_box=False)
         st.caption(t("verdict.model", lang))
         staffing_link(chosen, lang)
     return found
