@@ -184,7 +184,7 @@ class AgencyStep:
     """The load after adding one more agency (or today's, for the first step)."""
 
     agency_id: int | None  # None: today's agencies, nothing added
-    own_minutes: float  # this agency's own work a day (0 for today's step)
+    own_minutes: float  # this agency's own work a day (for today's step: today's agencies')
     citizens_per_day: float  # everyone's, after adding it
     result: dict
     meets: bool
@@ -226,7 +226,13 @@ def agencies_added(
     base = measure_load(store, question.load_filter(), question.task_minutes)
     result = simulate_at(base.load, staff, _with_spread(settings, base), factor)
     steps = [
-        AgencyStep(None, 0.0, citizens_per_day(base.load), result, question.target.met_by(result))
+        AgencyStep(
+            None,
+            workload_minutes(base.load),
+            citizens_per_day(base.load) * factor,
+            result,
+            question.target.met_by(result),
+        )
     ]
     added: tuple[int, ...] = ()
     for agency_id, own_minutes in agency_order(store, question, candidates):
@@ -240,7 +246,7 @@ def agencies_added(
             AgencyStep(
                 agency_id,
                 own_minutes,
-                citizens_per_day(measured.load),
+                citizens_per_day(measured.load) * factor,
                 result,
                 question.target.met_by(result),
             )
@@ -436,12 +442,15 @@ def breadth_per_month(store: Store, flt: DossierFilter) -> tuple[float | None, f
 
 
 def breadth_steps(store: Store, question: Question, agency_ids: tuple[int, ...]) -> pl.DataFrame:
-    """Breadth a month for the question's load, each agency on its own, and the running total."""
+    """Breadth a month for the question's load, each agency on its own, and the running total.
+
+    The first row is the question's own load (its own breadth is the running total's start).
+    """
     rows = []
     base = question.load_filter()
     running = tuple(base.agency_ids)
     procedures, fields = breadth_per_month(store, base)
-    rows.append((None, None, None, procedures, fields))
+    rows.append((None, procedures, fields, procedures, fields))
     for agency_id in agency_ids:
         own = breadth_per_month(store, replace(base, agency_ids=(agency_id,)))
         running = tuple(sorted({*running, agency_id}))

@@ -31,6 +31,7 @@ NAME_SEPARATOR = "; "
 WITHIN_COLOUR = "#0072B2"
 BUSY_COLOUR = "#D55E00"
 MARKER_COLOUR = "#555555"
+GROWTH_COLOUR = "#009E73"
 
 
 def staff_phrase(staff: int, lang: str) -> str:
@@ -214,7 +215,7 @@ def steps_frame(answer: Capacity, names: dict[int, str], lang: str) -> pl.DataFr
         rows.append(
             {
                 "step": _step_label(step.agency_id, names, lang),
-                "own_minutes": None if step.agency_id is None else step.own_minutes,
+                "own_minutes": step.own_minutes,
                 "citizens_per_day": step.citizens_per_day,
                 "within": _share(1.0 - step.result["p_wait_over_target"]),
                 "busy": _share(step.result["utilisation"]),
@@ -358,6 +359,19 @@ def factor_chart(answer: Capacity, lang: str) -> ChartSpec:
                 answer.search.meets,
                 t("capacity.guide_max", lang, factor=_times(answer.search.factor, lang)),
                 MARKER_COLOUR,
+                # Left of today's marker the label goes on the line's left, clear of today's.
+                position="bottom left" if answer.search.meets < 1.0 else None,
+            )
+        )
+    growth = answer.question.growth_pct
+    if growth:
+        guides.append(
+            Guide(
+                "category",
+                1.0 + growth / 100.0,
+                t("capacity.guide_growth", lang, growth=f"{growth:+g}%"),
+                GROWTH_COLOUR,
+                position="right",  # mid-height: the foot holds today's label
             )
         )
     return ChartSpec(

@@ -50,6 +50,7 @@ class Guide:
     label: str
     colour: str = "#555555"
     below: bool = False  # the label under a horizontal line (two close lines keep apart)
+    position: str | None = None  # Plotly's annotation_position, when the default would collide
 
 
 @dataclass(frozen=True)
@@ -144,11 +145,12 @@ def _add_guide(figure: go.Figure, guide: Guide, horizontal: bool) -> None:
         "annotation_bgcolor": "rgba(255,255,255,0.8)",
     }
     if across:
-        where = "bottom left" if guide.below else "top left"
+        where = guide.position or ("bottom left" if guide.below else "top left")
         figure.add_hline(y=at, annotation_position=where, **line, **label)
     else:
-        # At the foot of the plot: the top is the legend's.
-        figure.add_vline(x=at, annotation_position="bottom right", **line, **label)
+        # At the foot of the plot by default: the top is the legend's.
+        where = guide.position or "bottom right"
+        figure.add_vline(x=at, annotation_position=where, **line, **label)
 
 
 def _largest_value(spec: ChartSpec) -> float:
