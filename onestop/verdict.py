@@ -122,6 +122,15 @@ def _figures(result: dict | None, staff: int | None, target: ServiceTarget, lang
     return tuple(figures)
 
 
+def figure_labels(target: ServiceTarget, lang: str) -> set[str]:
+    """The labels of the verdict's figures (to tell them from other cards on a page)."""
+    return {
+        t("verdict.figure_staff", lang),
+        t("verdict.figure_busy", lang),
+        t("verdict.figure_within", lang, wait=_wait(target, lang)),
+    }
+
+
 def verdict(answer: dict, target: ServiceTarget, agency_count: int | None, lang: str) -> Verdict:
     """The finding for a staffing answer: enough with one, with more, with none, or no load.
 

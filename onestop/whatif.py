@@ -75,26 +75,21 @@ class WhatIf:
 
 
 def shown_minutes(measured: MeasuredLoad) -> dict[str, float]:
-    """The minutes per task the page's inputs start from: measured, rounded, within their range
-    (data may hold any value; an input cannot show one beyond its bounds)."""
+    """The minutes per task the page's inputs start from: measured, to a tenth (at least 0.1)."""
+    return {task: max(round(measured.task_minutes[task], 1), 0.1) for task in DEFAULT_TASK_MINUTES}
+
+
+def minutes_bounds(shown: float) -> tuple[float, float]:
+    """An input's bounds: the usual range, widened to hold what was measured (a number outside
+    its bounds makes Streamlit raise; tickets served in seconds or in hours happen)."""
     low, high = TASK_MINUTES_RANGE
-    return {
-        task: min(max(round(measured.task_minutes[task], 1), low), high)
-        for task in DEFAULT_TASK_MINUTES
-    }
+    return min(low, shown), max(high, shown)
 
 
 def changed_minutes(measured: MeasuredLoad, inputs: Mapping[str, float]) -> dict[str, float]:
-    """The inputs that differ from the measured minutes: what the models must use instead.
-
-    A measured figure beyond the inputs' range counts as changed: what the inputs show is what
-    the models use.
-    """
-    return {
-        task: value
-        for task, value in inputs.items()
-        if value != round(measured.task_minutes[task], 1)
-    }
+    """The inputs that differ from the measured minutes as shown: what the models must use."""
+    shown = shown_minutes(measured)
+    return {task: value for task, value in inputs.items() if value != shown[task]}
 
 
 def _whole(text: str) -> int | None:

@@ -20,7 +20,7 @@ with st.sidebar.expander(i18n.t("staffing.task_minutes", lang)):
     minutes = {
         task: st.number_input(
             i18n.t(f"staffing.task_{task}", lang),
-            *staffing.TASK_MINUTES_RANGE,
+            *whatif.minutes_bounds(measured_minutes[task]),
             value=measured_minutes[task],
             step=0.5,
             key=f"minutes_{task}",
