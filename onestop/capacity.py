@@ -5,10 +5,13 @@ Every figure comes from the same simulation and the same target as the staffing 
 factor found here agrees with `onestop staffing --growth`: the load at 0.85 times the factor
 meets the target and at 1.2 times it does not.
 
-The search is a bisection on the volume factor. With common random numbers (one citizen stream
-thinned for smaller volumes) the simulated measures move monotonically with the factor, so the
-bisection is stable; the bracket it returns (a factor that meets, one that fails, within 2%) holds
-by construction whatever the engine.
+The search is a bisection on the volume factor, and the bracket it returns (a factor that meets,
+one that fails, within 2%) holds by construction whatever the engine. Every factor is simulated
+with the same seed, but the SimPy engine draws its citizens hour by hour (Poisson counts, then
+times), so a larger volume does not keep the citizens of a smaller one: near the edge the measures
+wiggle by a fraction of a point and the factor by a few percent between seeds. An engine with
+common random numbers (one citizen stream thinned for smaller volumes) makes the measures move
+monotonically; `simulate_at` is the one place to plug it in.
 """
 
 from __future__ import annotations
@@ -54,7 +57,9 @@ def simulate_at(
     """The simulation of `staff` serving `factor` times the load's volume.
 
     The one place the capacity search calls the engine: the same seed for every factor, and the
-    load scaled exactly as `onestop staffing --growth` scales it.
+    load scaled exactly as `onestop staffing --growth` scales it (so both answer alike; an engine
+    taking the factor itself, with common random numbers, goes here and in the staffing answer
+    together).
     """
     return simulation.simulate(load.scaled(factor), staff, settings)
 

@@ -97,7 +97,15 @@ def agencies_sentence(
 
 
 def _verdict(peak: Peak, target: ServiceTarget, lang: str) -> str:
-    return verdict_sentence(target.verdict(peak.result), target, lang)
+    """The peak's verdict and the two shares behind it: "met" alone hides how close it was."""
+    figures = peak_figures(peak, target, lang)
+    wait = minutes_phrase(target.wait_min, lang, 0 if float(target.wait_min).is_integer() else 1)
+    return " ".join(
+        (
+            verdict_sentence(target.verdict(peak.result), target, lang),
+            t("capacity.peak_figures", lang, wait=wait, **figures),
+        )
+    )
 
 
 def _per(value: float, lang: str) -> str:

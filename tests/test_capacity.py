@@ -241,6 +241,12 @@ def test_enough_on_average_does_not_hide_the_peak_month_or_hour(peaks_db):
         text = " ".join(capacity_report.peak_sentences(answer, lang))
         assert "03/2023" in text or "Mar 2023" in text
         assert ("Thứ Hai 8–9" in text) or ("Monday 8–9" in text)
+        # Each verdict carries its shares, the failing one written below the 90% it misses.
+        for peak in (answer.peak_month, answer.peak_hour):
+            figures = capacity_report.peak_figures(peak, TARGET, lang)
+            assert figures["within"] in capacity_report.peak_sentence(answer, peak, lang)
+            assert figures["busy"] in capacity_report.peak_sentence(answer, peak, lang)
+            assert float(figures["within"].rstrip("%").replace(",", ".")) < 90
 
 
 def test_monthly_workload_counts_each_month_per_working_day(peaks_db):
