@@ -40,6 +40,9 @@ GROWTH_SLIDER = (-50, 200, 5)
 SHARE_SLIDER = (0.5, 0.99, 0.01)
 BUSY_SLIDER = (0.5, 1.0, 0.01)
 WAIT_INPUT = (*TARGET_WAIT_RANGE, 0.5)
+# The +/- buttons step by half a minute, but any wait can be typed; the page keeps two
+# decimals, so a link may hold any hundredth (a typed 15.3 must reopen as 15.3).
+WAIT_GRID = (*TARGET_WAIT_RANGE, 0.01)
 
 
 @dataclass(frozen=True)
@@ -192,7 +195,7 @@ def parse(
     default = ServiceTarget()
     target = ServiceTarget(
         share_within=_number("share", raw, SHARE_SLIDER, default.share_within, notices),
-        wait_min=_number("wait", raw, WAIT_INPUT, default.wait_min, notices),
+        wait_min=_number("wait", raw, WAIT_GRID, default.wait_min, notices),
         max_utilisation=_number("busy", raw, BUSY_SLIDER, default.max_utilisation, notices),
     )
     scenario = WhatIf(

@@ -118,6 +118,14 @@ def test_a_what_if_link_opens_its_scenario_and_keeps_it(demo_db: Path, monkeypat
     page.slider(key="growth").set_value(50).run()
     assert not page.exception
     assert _as_list(page.query_params["growth"]) == ["50"]
+    # A wait typed between the box's half-minute steps goes into the link as typed.
+    page.number_input(key="wait").set_value(15.3).run()
+    assert not page.exception and not page.toast
+    assert _as_list(page.query_params["wait"]) == ["15.3"]
+    link = {name: _as_list(page.query_params[name]) for name in page.query_params}
+    again = run("staffing.py", link)
+    assert not again.exception and not again.toast
+    assert again.number_input(key="wait").value == pytest.approx(15.3)
 
 
 def _as_list(value) -> list[str]:

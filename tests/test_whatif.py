@@ -53,7 +53,7 @@ scenarios = st.builds(
     target=st.builds(
         ServiceTarget,
         share_within=st.integers(50, 99).map(lambda n: round(n / 100, 2)),
-        wait_min=st.integers(2, 240).map(lambda n: n / 2),
+        wait_min=st.integers(100, 12_000).map(lambda n: round(n / 100, 2)),
         max_utilisation=st.integers(50, 100).map(lambda n: round(n / 100, 2)),
     ),
     capacity_staff=st.integers(1, whatif.MAX_STAFF),
@@ -90,6 +90,7 @@ def test_a_scenario_survives_its_link(scenario):
         ({"wait": ["0"]}, Notice("wait", "invalid")),
         ({"wait": ["121"]}, Notice("wait", "invalid")),
         ({"wait": ["15,5"]}, Notice("wait", "invalid")),
+        ({"wait": ["15.333"]}, Notice("wait", "invalid")),  # the page keeps two decimals
         ({"busy": ["-inf"]}, Notice("busy", "invalid")),
         ({"busy": ["0x1p-1"]}, Notice("busy", "invalid")),
         ({"capacity_staff": ["0"]}, Notice("capacity_staff", "invalid")),
@@ -100,6 +101,13 @@ def test_hostile_values_are_dropped_with_a_notice(raw, notice):
     scenario, notices = whatif.parse(raw, AGENCIES, CHOSEN)
     assert notices == [notice]
     assert scenario == WhatIf()  # the default took the dropped value's place
+
+
+def test_a_typed_wait_off_the_buttons_steps_survives_its_link():
+    # The wait box steps by half a minute, but 15.3 can be typed: its link must reopen it.
+    scenario = WhatIf(target=ServiceTarget(wait_min=15.3))
+    assert whatif.to_params(scenario, AGENCIES) == {"wait": ["15.3"]}
+    assert whatif.parse({"wait": ["15.3"]}, AGENCIES, CHOSEN) == (scenario, [])
 
 
 def test_good_values_beside_bad_ones_are_kept():
