@@ -2,18 +2,21 @@
 
 import streamlit as st
 
-from onestop import i18n, overview, report, staffing_ui, ui
+from onestop.core import i18n
+from onestop.reports import form06
+from onestop.views import overview
+from onestop.web import filter_bar, session, staffing_ui
 
-lang = ui.language()
-if not ui.page_header("page.overview", lang):
+lang = session.language()
+if not session.page_header("page.overview", lang):
     st.stop()
-chosen = ui.current_filter(lang)
+chosen = filter_bar.current_filter(lang)
 
 # The answer the dashboard exists for comes first: is one postal staffer enough? (Or, when the
 # filters bring no counter work, that no verdict is possible.)
 staffing_ui.overview_verdict(chosen, lang)
 
-counts = report.Form06(chosen, ui.query("form06_rows", chosen.params())).total
+counts = form06.Form06(chosen, session.query("form06_rows", chosen.params())).total
 if counts["received_total"] == 0:
     st.info(i18n.t("app.no_data", lang))
     st.stop()
@@ -21,9 +24,9 @@ before = chosen.previous_period()  # None when the period reaches back to the fi
 previous = (
     None
     if before is None
-    else report.Form06(before, ui.query("form06_rows", before.params())).total
+    else form06.Form06(before, session.query("form06_rows", before.params())).total
 )
-monthly = ui.query("form06_counts_by_month", chosen.params())
+monthly = session.query("form06_counts_by_month", chosen.params())
 
 keys = list(overview.CARDS)
 for row_start in range(0, len(keys), 4):

@@ -4,14 +4,16 @@ the link, and how far the staff stretch."""
 import polars as pl
 import streamlit as st
 
-from onestop import i18n, staffing, staffing_ui, ui, whatif
-from onestop.simulation import SimulationSettings
+from onestop import staffing
+from onestop.core import i18n
+from onestop.staffing.simulation import SimulationSettings
+from onestop.web import filter_bar, session, show, staffing_ui, whatif
 
-lang = ui.language()
-if not ui.page_header("staffing.page_title", lang):
+lang = session.language()
+if not session.page_header("staffing.page_title", lang):
     st.stop()
 st.caption(i18n.t("staffing.intro", lang))
-chosen = ui.current_filter(lang)
+chosen = filter_bar.current_filter(lang)
 scenario = staffing_ui.whatif_widgets(chosen, lang)
 
 base = staffing_ui.measured(chosen)
@@ -59,8 +61,8 @@ st.caption(
 )
 
 wait_chart, busy_chart = staffing.staffing_charts(result["scenarios"], question.target, lang)
-ui.show_chart(wait_chart, "staffing_wait", lang)
-ui.show_chart(busy_chart, "staffing_utilisation", lang)
+show.show_chart(wait_chart, "staffing_wait", lang)
+show.show_chart(busy_chart, "staffing_utilisation", lang)
 staffing_ui.which_model(lang)
 
 st.subheader(i18n.t("staffing.scenarios", lang))
@@ -74,7 +76,7 @@ table = staffing.scenario_frame(result["scenarios"]).with_columns(
         }
     )
 )
-ui.show_table(
+show.show_table(
     table,
     "staffing_scenarios",
     lang,

@@ -13,9 +13,13 @@ import numpy as np
 import polars as pl
 import pytest
 
-from onestop import capacity_report, cli, db
-from onestop.calendar import DEFAULT_HOURS, working_days
-from onestop.capacity import (
+from onestop.cli import main as cli
+from onestop.core import db
+from onestop.core.calendar import DEFAULT_HOURS, working_days
+from onestop.core.db import Store
+from onestop.core.filters import DossierFilter
+from onestop.staffing import Question, ServiceTarget, capacity_report, measure_load
+from onestop.staffing.capacity import (
     MAX_FACTOR,
     breadth_steps,
     capacity,
@@ -23,11 +27,8 @@ from onestop.capacity import (
     monthly_workload,
     simulate_at,
 )
-from onestop.db import Store
-from onestop.filters import DossierFilter
-from onestop.queueing import erlang_c
-from onestop.simulation import SimulationSettings
-from onestop.staffing import Question, ServiceTarget, measure_load
+from onestop.staffing.queueing import erlang_c
+from onestop.staffing.simulation import SimulationSettings
 
 MARCH = (dt.date(2023, 3, 1), dt.date(2023, 3, 31))
 # A wait target the transient of a four-hour session hardly touches: one-minute services.

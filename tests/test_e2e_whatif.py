@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from onestop.i18n import t
+from onestop.core.i18n import t
 from tests.test_e2e import (  # noqa: F401 (browser and server are fixtures)
     SCREENSHOTS,
     browser,

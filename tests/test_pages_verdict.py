@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from onestop import db
-from onestop.i18n import t
+from onestop.core import db
+from onestop.core.i18n import t
 from tests.conftest import page_path
 
 # The six pilot agencies and a seventh that flips the answer (the demo's codes).

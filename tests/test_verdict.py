@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from onestop.i18n import t
+from onestop.core.i18n import t
 from onestop.staffing import ServiceTarget
-from onestop.verdict import verdict
+from onestop.staffing.verdict import verdict
 
 TARGET = ServiceTarget()
 

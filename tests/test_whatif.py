@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from onestop import whatif
 from onestop.staffing import ServiceTarget
-from onestop.url_state import Notice
-from onestop.whatif import WhatIf
+from onestop.web import whatif
+from onestop.web.url_state import Notice
+from onestop.web.whatif import WhatIf
 
 AGENCIES = {"STP": 1, "SXD": 2, "SYT": 10, "STC": 14}
 CHOSEN = (1, 2)  # the filter's agencies: the pilot
