@@ -5,12 +5,16 @@ import streamlit as st
 from onestop.core import i18n
 from onestop.reports import form06
 from onestop.views import overview
-from onestop.web import filter_bar, session
+from onestop.web import filter_bar, session, staffing_ui
 
 lang = session.language()
 if not session.page_header("page.overview", lang):
     st.stop()
 chosen = filter_bar.current_filter(lang)
+
+# The answer the dashboard exists for comes first: is one postal staffer enough? (Or, when the
+# filters bring no counter work, that no verdict is possible.)
+staffing_ui.overview_verdict(chosen, lang)
 
 counts = form06.Form06(chosen, session.query("form06_rows", chosen.params())).total
 if counts["received_total"] == 0:

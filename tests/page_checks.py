@@ -34,7 +34,9 @@ OVERVIEW_THROUGHPUT = ["pages/overview.py", "pages/throughput.py"]
 
 def run_page(page: str, query_params: dict | None = None) -> AppTest:
     """Run one page file on its own, with the given URL parameters."""
-    app = AppTest.from_file(str(ROOT / page), default_timeout=30)
+    # An upper bound, not an expectation: the overview and staffing pages simulate (the verdict,
+    # the capacity search) for seconds on an idle machine and many times that on a loaded one.
+    app = AppTest.from_file(str(ROOT / page), default_timeout=300)
     for name, value in (query_params or {}).items():
         app.query_params[name] = value
     return app.run()

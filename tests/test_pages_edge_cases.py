@@ -13,10 +13,18 @@ from pathlib import Path
 import pytest
 
 from onestop.core import i18n
+from onestop.staffing import ServiceTarget, verdict
 from onestop.web import filter_bar as ui
 from tests.fixtures import ROOT, dossier
 from tests.page_checks import run_page
 from tests.worlds import World, build_world
+
+
+def cards(overview) -> list:
+    """The overview's cards, without the staffing verdict's figures above them."""
+    figures = verdict.figure_labels(ServiceTarget(), "vi")
+    return [metric for metric in overview.metric if metric.label not in figures]
+
 
 ROUTED = re.findall(r'"(pages/\w+\.py)"', (ROOT / "dashboard.py").read_text(encoding="utf-8"))
 
@@ -41,7 +49,7 @@ def test_periods_with_empty_months_on_the_demo(demo_db: Path, monkeypatch, link)
     monkeypatch.setenv("ONESTOP_DB", str(demo_db))
     assert_every_page_runs(link)
     overview = run_page("pages/overview.py", link)
-    assert len(overview.metric) == 8
+    assert len(cards(overview)) == 8
 
 
 @pytest.mark.parametrize(
@@ -70,8 +78,8 @@ def test_a_period_from_the_first_date_has_no_baseline(small_db, monkeypatch) -> 
     link = {"from": "0001-01-01", "to": "0001-12-31"}
     assert_every_page_runs(link)
     overview = run_page("pages/overview.py", link)
-    assert overview.caption[0].value == i18n.t("overview.no_previous", "vi")
-    assert overview.metric[0].value == "1"
+    assert i18n.t("overview.no_previous", "vi") in [caption.value for caption in overview.caption]
+    assert cards(overview)[0].value == "1"
     assert all(not metric.proto.delta for metric in overview.metric)
 
 

@@ -451,12 +451,14 @@ def test_staffing_page_answers_for_the_demo_pilot(demo_db, monkeypatch):
     page.run()
     assert not page.exception
     assert any("One postal staffer is enough" in s.value for s in page.success)
-    assert len(page.get("plotly_chart")) == 2
+    charts = {chart.key for chart in page.get("plotly_chart")}
+    assert {"staffing_wait_chart", "staffing_utilisation_chart"} <= charts
     page.select_slider(key="days").set_value(50)
     page.multiselect(key="add_agencies").set_value([7, 8, 9, 10, 11, 12, 13, 14])
     page.run()
     assert not page.exception
-    assert any("It takes at least" in w.value for w in page.warning)
+    assert any("One postal staffer is not enough" in w.value for w in page.warning)
+    assert any("It takes at least" in c.value for c in page.caption)
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -825,8 +827,8 @@ def test_staffing_page_escapes_an_added_agency_name(sparse_db, monkeypatch):
 
 
 def test_staffing_page_shows_measured_minutes_beyond_the_inputs_range(small_db, monkeypatch):
-    """Twenty 5-hour visits: the measured 300 minutes used to crash the number input; the box
-    now widens to hold the measured figure (pages/staffing.py _bounds_holding)."""
+    """Twenty 5-hour visits: the measured 300 minutes used to crash the number input, which now
+    widens to hold them (as tests/test_pages_edge_cases.py asks)."""
     path = small_db([dossier("A", channel=1)])
     start = dt.datetime(2023, 3, 6, 8, 0)
     con = db.connect_for_writing(path)

@@ -9,7 +9,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from onestop.cli import bench, demo, evaluate, import_, migrate, pilot, report, staffing
+from onestop.cli import (
+    bench,
+    capacity,
+    demo,
+    evaluate,
+    import_,
+    migrate,
+    pilot,
+    report,
+    staffing,
+)
 from onestop.cli.arguments import DB_HELP, UsageError
 from onestop.core import db
 from onestop.core.db import DatabaseError
@@ -22,7 +32,7 @@ OUTPUT_OPTIONS = {"out": "--out", "rejects": "--rejects"}
 # A DuckDB file carries this magic number after its 8-byte checksum.
 DUCKDB_MAGIC = (8, b"DUCK")
 # In the order `onestop --help` lists them.
-COMMANDS = (demo, migrate, report, staffing, import_, bench, pilot, evaluate)
+COMMANDS = (demo, migrate, report, staffing, capacity, import_, bench, pilot, evaluate)
 
 
 class Parser(argparse.ArgumentParser):

@@ -42,6 +42,18 @@ SERIES_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E0
 
 
 @dataclass(frozen=True)
+class Guide:
+    """A reference line across a chart: a target (value axis) or a marker (category axis)."""
+
+    axis: Literal["value", "category"]
+    at: object  # a value on that axis
+    label: str
+    colour: str = "#555555"
+    below: bool = False  # the label under a horizontal line (two close lines keep apart)
+    position: str | None = None  # Plotly's annotation_position, when the default would collide
+
+
+@dataclass(frozen=True)
 class ChartSpec:
     """Everything a renderer needs: tidy data and what each column means."""
 
@@ -64,6 +76,7 @@ class ChartSpec:
     height: int | None = None  # pixels; tall charts for many categories
     x_date_format: str | None = None  # d3 format of a date x axis (overrides x_period)
     x_marker: tuple[object, str] | None = None  # a dashed vertical line at x, with its label
+    guides: tuple[Guide, ...] = ()  # target lines and markers, drawn dashed and labelled
 
 
 def _tick_format(value_format: ValueFormat) -> str:
@@ -117,6 +130,8 @@ def to_plotly(spec: ChartSpec, lang: str = i18n.DEFAULT_LANGUAGE) -> go.Figure:
         figure.update_layout(height=spec.height)
     if spec.x_marker is not None:
         _add_marker(figure, *spec.x_marker)
+    for guide in spec.guides:
+        _add_guide(figure, guide, spec.horizontal)
     if spec.kind != "heatmap" and spec.horizontal:
         figure.update_yaxes(autorange="reversed")
     return figure
@@ -147,6 +162,25 @@ def _add_marker(figure: go.Figure, x: object, label: str) -> None:
         font={"size": 14, "color": "#444444"},
         bgcolor="rgba(255,255,255,0.8)",
     )
+
+
+def _add_guide(figure: go.Figure, guide: Guide, horizontal: bool) -> None:
+    """A dashed line with its label (escaped: labels may carry names from the data)."""
+    across = (guide.axis == "value") != horizontal  # a horizontal line
+    at = html_literal(guide.at) if isinstance(guide.at, str) else guide.at
+    line = {"line_dash": "dash", "line_color": guide.colour, "line_width": 2}
+    label = {
+        "annotation_text": html_literal(guide.label),
+        "annotation_font_color": guide.colour,
+        "annotation_bgcolor": "rgba(255,255,255,0.8)",
+    }
+    if across:
+        where = guide.position or ("bottom left" if guide.below else "top left")
+        figure.add_hline(y=at, annotation_position=where, **line, **label)
+    else:
+        # At the foot of the plot by default: the top is the legend's.
+        where = guide.position or "bottom right"
+        figure.add_vline(x=at, annotation_position=where, **line, **label)
 
 
 def _largest_value(spec: ChartSpec) -> float:

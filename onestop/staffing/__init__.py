@@ -1,7 +1,9 @@
 """staffing: is one postal staffer enough? The load measured from the data (load), the question
 and its two models (models: Erlang C in queueing; the simulation in fastsim, which computes the
 SimPy model of simulation as arrays), the answer in sentences (answer) and the page's charts
-(charts).
+(charts); the verdict the overview opens with (verdict); how far a staff count stretches, by
+bisection on the volume factor, with the agencies that could be added and the peak month and
+hour (capacity), and its words, charts and JSON (capacity_report).
 
 May import core only. What pages and the command line use is imported here; modules inside the
 package import each other directly, never through this file.
