@@ -54,6 +54,16 @@ def category_text(value: object, spec: ChartSpec, lang: str) -> str:
     return str(value)
 
 
+def category_keys(spec: ChartSpec) -> list:
+    """The x values in the order the screen shows them: numbers and dates ascending (Plotly
+    draws them on a continuous axis), text in the spec's row order."""
+    keys = spec.data[spec.x].unique(maintain_order=True)
+    dtype = spec.data.schema[spec.x]
+    if dtype.is_numeric() or dtype.is_temporal():
+        keys = keys.sort()
+    return keys.to_list()
+
+
 def _number(value: object) -> float | None:
     if value is None:
         return None
@@ -65,7 +75,7 @@ def chart_series(spec: ChartSpec, lang: str) -> ChartSeries:
     """The categories and series of a chart, in the order the screen draws them."""
     if spec.kind == "heatmap":
         return _heatmap_series(spec, lang)
-    keys = spec.data[spec.x].unique(maintain_order=True).to_list()
+    keys = category_keys(spec)
     categories = [category_text(key, spec, lang) for key in keys]
     if spec.series is None:
         values = dict(zip(spec.data[spec.x].to_list(), spec.data[spec.y].to_list(), strict=True))

@@ -273,6 +273,8 @@ class _Deck:
         frame.name = f"onestop-chart-{spec.kind}"
         chart = frame.chart
         chart.font.size, chart.font.name = Pt(14), FONT
+        chart.has_title = False  # the slide's title states the finding
+        tick_size = 13 if len(drawn.categories) <= 10 else 11 if len(drawn.categories) <= 16 else 9
         chart.has_legend = len(drawn.series) > 1 or spec.kind == "pie"
         if chart.has_legend:
             chart.legend.position = XL_LEGEND_POSITION.TOP
@@ -306,18 +308,19 @@ class _Deck:
             labels = plot.data_labels
             labels.number_format = _LABEL_FORMATS[self.lang][spec.value_format]
             labels.number_format_is_linked = False
-            labels.font.size = Pt(12)
+            labels.font.size = Pt(min(12, tick_size))
             if spec.kind == "pie":
                 labels.show_percentage = spec.value_format != "share"
                 labels.position = XL_LABEL_POSITION.OUTSIDE_END
             elif spec.kind == "stacked_bar":
                 labels.position = XL_LABEL_POSITION.CENTER
+                _hide_small_labels(plot, drawn)
             else:
                 labels.position = XL_LABEL_POSITION.OUTSIDE_END
         if spec.kind == "pie":
             return
         category_axis, value_axis = chart.category_axis, chart.value_axis
-        category_axis.tick_labels.font.size = Pt(13)
+        category_axis.tick_labels.font.size = Pt(tick_size)
         value_axis.tick_labels.font.size = Pt(13)
         value_axis.tick_labels.number_format = _FORMATS[self.lang][spec.value_format]
         value_axis.tick_labels.number_format_is_linked = False
@@ -394,6 +397,7 @@ class _Deck:
         height: Emu,
         *,
         first_width: float | None = None,
+        widths: list[int] | None = None,
         size: int = 14,
         header_rows: int = 1,
     ):
@@ -404,7 +408,7 @@ class _Deck:
         )
         shape.name = "onestop-table"
         table = shape.table
-        widths = _column_widths(rows, first_width)
+        widths = widths or _column_widths(rows, first_width)
         for index, width in enumerate(widths):
             table.columns[index].width = width
         for row_index, row in enumerate(rows):
@@ -478,7 +482,7 @@ class _Deck:
                 [groups, names, numbers, *body],
                 BODY_TOP,
                 BODY_HEIGHT,
-                first_width=0.55,
+                widths=_form06_widths(),
                 size=11,
                 header_rows=3,
             )
@@ -496,13 +500,15 @@ class _Deck:
         return slides
 
     def section_slides(self, section: Section) -> None:
-        kicker = section.title
+        kicker, heading = section.title, None
         last_slide = None
         pending: list[str] = []
         for block in section.blocks:
             new_slides: list = []
+            # A table titled like the heading above it needs the heading only once.
+            plain = section.title
             if isinstance(block, Heading):
-                kicker = f"{section.title} · {block.text}"
+                heading, kicker = block.text, f"{section.title} · {block.text}"
             elif isinstance(block, Text):
                 if last_slide is not None:
                     self.caption(last_slide, block.text)
@@ -513,9 +519,10 @@ class _Deck:
             elif isinstance(block, Chart):
                 new_slides = [self.chart_slide(block, kicker)]
             elif isinstance(block, Table):
-                new_slides = self.table_slides(block, kicker)
+                new_slides = self.table_slides(block, plain if heading == block.title else kicker)
             elif isinstance(block, Form06Table):
-                new_slides = self.form06_slides(block, kicker)
+                same = heading == self.content.text("report.form_heading")
+                new_slides = self.form06_slides(block, plain if same else kicker)
             if new_slides:
                 last_slide = new_slides[-1]
                 for text in pending:
@@ -575,7 +582,30 @@ def build_deck(content: ReportContent) -> DeckResult:
 
 
 def _chunks(items: list, size: int) -> list[list]:
-    return [items[start : start + size] for start in range(0, len(items), size)]
+    """Items in pages of at most `size`, as even as possible (no page of one lonely row)."""
+    if not items:
+        return []
+    pages = -(-len(items) // size)
+    even = -(-len(items) // pages)
+    return [items[start : start + even] for start in range(0, len(items), even)]
+
+
+# A stacked segment narrower than this share of its bar has no room for its label (the screen
+# hides such labels too: Plotly's uniformtext "hide").
+SMALL_SEGMENT = 0.05
+
+
+def _hide_small_labels(plot, drawn) -> None:
+    totals = [
+        sum(series.values[index] or 0 for series in drawn.series)
+        for index in range(len(drawn.categories))
+    ]
+    for series_index, series in enumerate(drawn.series):
+        for index, value in enumerate(series.values):
+            if totals[index] and (value or 0) / totals[index] < SMALL_SEGMENT:
+                # A blank custom label hides this point's label only (an empty one falls back to the
+                # value in LibreOffice).
+                plot.series[series_index].points[index].data_label.text_frame.text = " "
 
 
 def _chart_type(spec: ChartSpec):
@@ -648,6 +678,13 @@ def _column_widths(rows: list[list[str]], first_width: float | None) -> list[int
         return [fixed, *(int(rest * weight / total) for weight in weights[1:])]
     total = sum(weights)
     return [int(CONTENT_WIDTH * weight / total) for weight in weights]
+
+
+def _form06_widths() -> list[int]:
+    """STT narrow, the field's name wide, the eleven counts alike."""
+    number, label = Inches(0.55), Inches(3.2)
+    count = (CONTENT_WIDTH - number - label) // len(FORM06_COUNTS)
+    return [number, label, *([count] * len(FORM06_COUNTS))]
 
 
 def _merge_form06_header(table) -> None:
