@@ -81,6 +81,7 @@ window.addEventListener('beforeprint', onestopResize);
 window.addEventListener('afterprint', onestopResize);
 """
 
+PRINT_HEIGHT = 620  # CSS pixels of a chart that fits one landscape A4 page under its heading
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["toImage"]}
 
 
@@ -97,8 +98,8 @@ def _e(text: object) -> str:
 
 def _chart_html(chart: Chart, lang: str) -> str:
     figure = charts.to_plotly(chart.spec, lang)
-    if chart.spec.height is None:
-        figure.update_layout(height=460)
+    # A chart taller than a landscape A4 page would be cut in two when printed.
+    figure.update_layout(height=min(chart.spec.height or 460, PRINT_HEIGHT))
     div = pio.to_html(
         figure,
         full_html=False,
