@@ -55,10 +55,7 @@ def slide_titled(slides: list, title: str):
 def chart_of(slides: list, content: meeting.ReportContent, name: str):
     """The native chart on the slide of a named chart of the content."""
     spec = next(
-        chart.spec
-        for section in content.sections
-        for chart in section.charts
-        if chart.name == name
+        chart.spec for section in content.sections for chart in section.charts if chart.name == name
     )
     slide = slide_titled(slides, spec.title)
     charts = [shape.chart for shape in slide.shapes if shape.has_chart]

@@ -53,7 +53,7 @@ def test_report_carries_cover_figures_and_footer(report_file: Path, content):
 
 
 def test_supplied_names_are_escaped(tmp_path: Path):
-    hostile = "<img src=x onerror=alert(1)>Sở \"Tư\" pháp"
+    hostile = '<img src=x onerror=alert(1)>Sở "Tư" pháp'
     path = tmp_path / "hostile.duckdb"
     con = db.connect_for_writing(path)
     try:
