@@ -22,12 +22,12 @@ from pptx.enum.lang import MSO_LANGUAGE_ID
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from onestop import charts, static_images
+from onestop import charts, sections, static_images
 from onestop.chart_table import chart_frame, chart_series
 from onestop.charts import ChartSpec
 from onestop.meeting import ReportContent
 from onestop.report import FORM06_COUNTS, FORM06_GROUPS, display_rows
-from onestop.sections import Chart, Figures, Form06Table, Heading, Section, Table, Text
+from onestop.sections import Chart, Figures, Form06Table, Section, Table
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
@@ -500,34 +500,18 @@ class _Deck:
         return slides
 
     def section_slides(self, section: Section) -> None:
-        kicker, heading = section.title, None
-        last_slide = None
-        pending: list[str] = []
-        for block in section.blocks:
-            new_slides: list = []
-            # A table titled like the heading above it needs the heading only once.
-            plain = section.title
-            if isinstance(block, Heading):
-                heading, kicker = block.text, f"{section.title} · {block.text}"
-            elif isinstance(block, Text):
-                if last_slide is not None:
-                    self.caption(last_slide, block.text)
-                else:
-                    pending.append(block.text)
-            elif isinstance(block, Figures):
-                new_slides = [self.figures_slide(block, kicker)]
+        for step in sections.slides(section, self.content.text("report.form_heading")):
+            block, kicker = step.block, step.kicker
+            if isinstance(block, Figures):
+                made = [self.figures_slide(block, kicker)]
             elif isinstance(block, Chart):
-                new_slides = [self.chart_slide(block, kicker)]
+                made = [self.chart_slide(block, kicker)]
             elif isinstance(block, Table):
-                new_slides = self.table_slides(block, plain if heading == block.title else kicker)
-            elif isinstance(block, Form06Table):
-                same = heading == self.content.text("report.form_heading")
-                new_slides = self.form06_slides(block, plain if same else kicker)
-            if new_slides:
-                last_slide = new_slides[-1]
-                for text in pending:
-                    self.caption(new_slides[0], text)
-                pending = []
+                made = self.table_slides(block, kicker)
+            else:
+                made = self.form06_slides(block, kicker)
+            for text in step.captions:
+                self.caption(made[-1], text)
 
     def footers(self) -> None:
         total = len(self.prs.slides)

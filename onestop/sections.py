@@ -149,6 +149,46 @@ class Verdict:
     enough: bool | None = None  # True when one staffer suffices; None when there is no answer
 
 
+@dataclass(frozen=True)
+class Slide:
+    """One step of a presentation: a figure block, chart or table, the heading it sits under,
+    and the sentences that go with it."""
+
+    kicker: str
+    block: Figures | Chart | Table | Form06Table
+    captions: tuple[str, ...] = ()
+
+
+def slides(section: Section, form_heading: str = "") -> list[Slide]:
+    """A section as presentation steps: one per figures block, chart or table.
+
+    A heading becomes the kicker of the steps below it (once, when a table is titled like
+    it); a sentence goes with the step before it, or with the next one when none came before.
+    """
+    found: list[Slide] = []
+    kicker, heading = section.title, None
+    pending: list[str] = []
+    for block in section.blocks:
+        if isinstance(block, Heading):
+            heading, kicker = block.text, f"{section.title} · {block.text}"
+        elif isinstance(block, Text):
+            if found:
+                last = found[-1]
+                found[-1] = Slide(last.kicker, last.block, (*last.captions, block.text))
+            else:
+                pending.append(block.text)
+        else:
+            title = block.title if isinstance(block, Table) else form_heading
+            shown = (
+                section.title
+                if isinstance(block, Table | Form06Table) and heading == title
+                else kicker
+            )
+            found.append(Slide(shown, block, tuple(pending)))
+            pending = []
+    return found
+
+
 # --- the context a builder reads from -----------------------------------------------------------
 
 
