@@ -118,3 +118,23 @@ def test_heatmap_download_is_the_grid_as_drawn():
     table = people_exports.for_chart(spec, "receptions_weekday_hour", "vi", CONTEXT, False)
     assert table.frame.columns == ["Thứ", "7:00", "8:00"]
     assert table.frame.rows() == [("Thứ Hai", 1, 9), ("Thứ Ba", 0, 4)]
+
+
+def test_form06_workbook_marks_demo_data_and_lists_its_agencies(demo_db):
+    from onestop import db, report
+    from onestop.filters import pilot_filter
+    from onestop.form06_xlsx import NOTE_ROW, form06_to_xlsx
+
+    store = db.Store(demo_db)
+    chosen = pilot_filter(store.query("pilot_definition"), store.query("agencies"))
+    form = report.build_form06(store, chosen)
+    data = form06_to_xlsx(form, "vi", is_demo=True, filters="6 cơ quan thí điểm")
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    lines = sheet.cell(NOTE_ROW + 1, 1).value.split("\n")
+    assert lines[0].startswith("Dữ liệu minh họa")
+    assert lines[1].startswith("Cơ quan trong biểu (6): ")
+    for name in form.agency_subtotals()["agency"]:
+        assert name in lines[1]
+    assert lines[2] == "Bộ lọc: 6 cơ quan thí điểm"
+    real = openpyxl.load_workbook(io.BytesIO(form06_to_xlsx(form, "vi"))).active
+    assert not real.cell(NOTE_ROW + 1, 1).value.startswith("Dữ liệu minh họa")
