@@ -45,11 +45,8 @@ def decimal_input(
     problem = None
     if parsed is None:
         problem = i18n.t("inputs.not_a_number", lang, text=markdown_literal(text))
-    elif (
-        min_value is not None
-        and parsed < min_value
-        or max_value is not None
-        and (parsed > max_value)
+    elif (min_value is not None and parsed < min_value) or (
+        max_value is not None and parsed > max_value
     ):
         low = i18n.format_decimal(min_value, lang, digits) if min_value is not None else "—"
         high = i18n.format_decimal(max_value, lang, digits) if max_value is not None else "—"
