@@ -20,6 +20,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.lang import MSO_LANGUAGE_ID
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from onestop import charts, sections, static_images
@@ -579,6 +580,19 @@ def _chunks(items: list, size: int) -> list[list]:
 SMALL_SEGMENT = 0.05
 
 
+def delete_label(point) -> None:
+    """Remove one point's data label (`<c:dLbl><c:idx/><c:delete val="1"/></c:dLbl>`).
+
+    python-pptx has no public call for it and a blank custom label is not enough: LibreOffice
+    then shows the value anyway. This is the one use of python-pptx internals, checked by
+    tests/test_deck.py::test_small_stacked_segments_have_no_label.
+    """
+    label = point.data_label._get_or_add_dLbl()
+    for child in list(label)[1:]:  # keep c:idx, the point's number
+        label.remove(child)
+    label.append(label.makeelement(qn("c:delete"), {"val": "1"}))
+
+
 def _hide_small_labels(plot, drawn) -> None:
     totals = [
         sum(series.values[index] or 0 for series in drawn.series)
@@ -587,9 +601,7 @@ def _hide_small_labels(plot, drawn) -> None:
     for series_index, series in enumerate(drawn.series):
         for index, value in enumerate(series.values):
             if totals[index] and (value or 0) / totals[index] < SMALL_SEGMENT:
-                # A blank custom label hides this point's label only (an empty one falls back to the
-                # value in LibreOffice).
-                plot.series[series_index].points[index].data_label.text_frame.text = " "
+                delete_label(plot.series[series_index].points[index])
 
 
 def _chart_type(spec: ChartSpec):

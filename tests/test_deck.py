@@ -262,3 +262,14 @@ def test_english_deck_writes_numbers_the_english_way(store, pilot):
     assert "1,700" in "\n".join(texts(figures))
     assert "98.2%" in "\n".join(texts(figures))
     assert "2023-01-01 – 2023-12-31" in content.footer
+
+
+def test_small_stacked_segments_have_no_label(slides, content_vi):
+    """A late share of 1–3% has no room for a label: its label is deleted, the others stay."""
+    chart = chart_of(slides, content_vi, "timeliness_by_agency")
+    late = next(series for series in chart.plots[0].series if series.name == "Quá hạn")
+    deleted = late._element.xpath("./c:dLbls/c:dLbl[c:delete/@val='1']/c:idx/@val")
+    small = [index for index, value in enumerate(late.values) if value < deck.SMALL_SEGMENT]
+    assert small and sorted(int(index) for index in deleted) == small
+    early = next(series for series in chart.plots[0].series if series.name == "Trước hạn")
+    assert early._element.xpath("./c:dLbls/c:dLbl") == []
