@@ -39,17 +39,19 @@ final as (
         date_trunc('month', month_from)::date as month,
         month_from,
         month_to,
+        -- A month without dossiers is one row of nulls from the lateral join: count(*) filter
+        -- gives it zeros, where count_if would give null.
         count(code)::bigint as received_total,
-        count_if(is_received_online)::bigint as received_online,
-        count_if(is_received_in_person_or_postal)::bigint as received_in_person_or_postal,
-        count_if(is_carried_over)::bigint as carried_over,
-        count_if(is_resolved)::bigint as resolved_total,
-        count_if(is_resolved_early)::bigint as resolved_early,
-        count_if(is_resolved_on_time)::bigint as resolved_on_time,
-        count_if(is_resolved_late)::bigint as resolved_late,
-        count_if(is_in_progress)::bigint as in_progress_total,
-        count_if(is_in_progress_within_deadline)::bigint as in_progress_within_deadline,
-        count_if(is_in_progress_overdue)::bigint as in_progress_overdue
+        count(*) filter (where is_received_online) as received_online,
+        count(*) filter (where is_received_in_person_or_postal) as received_in_person_or_postal,
+        count(*) filter (where is_carried_over) as carried_over,
+        count(*) filter (where is_resolved) as resolved_total,
+        count(*) filter (where is_resolved_early) as resolved_early,
+        count(*) filter (where is_resolved_on_time) as resolved_on_time,
+        count(*) filter (where is_resolved_late) as resolved_late,
+        count(*) filter (where is_in_progress) as in_progress_total,
+        count(*) filter (where is_in_progress_within_deadline) as in_progress_within_deadline,
+        count(*) filter (where is_in_progress_overdue) as in_progress_overdue
     from classified
     group by all
 )
