@@ -14,9 +14,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from onestop import db, deck, html_report, i18n, meeting
+from onestop import db, i18n
 from onestop.db import Store
 from onestop.filters import DossierFilter
+from onestop.meeting import deck, html
+from onestop.meeting.content import ReportContent, build_content
 
 
 def _period(store: Store, args: argparse.Namespace):
@@ -31,7 +33,7 @@ def _period(store: Store, args: argparse.Namespace):
     return args.date_from or default_from, args.date_to or default_to
 
 
-def content_from_args(args: argparse.Namespace) -> meeting.ReportContent:
+def content_from_args(args: argparse.Namespace) -> ReportContent:
     """The report content a command line asks for."""
     from onestop.cli import UsageError, resolve_agencies
 
@@ -44,7 +46,7 @@ def content_from_args(args: argparse.Namespace) -> meeting.ReportContent:
         raise UsageError("--from must not be later than --to.")
     agency_ids = resolve_agencies(store, args.agency or [], args.pilot)
     chosen = DossierFilter(date_from, date_to, agency_ids)
-    return meeting.build_content(store, chosen, args.lang, centre=args.centre)
+    return build_content(store, chosen, args.lang, centre=args.centre)
 
 
 def _check_suffix(args: argparse.Namespace, suffix: str) -> None:
@@ -71,7 +73,7 @@ def cmd_deck(args: argparse.Namespace) -> int:
 
 def cmd_html(args: argparse.Namespace) -> int:
     _check_suffix(args, ".html")
-    text = html_report.build_html(content_from_args(args))
+    text = html.build_html(content_from_args(args))
     Path(args.out).write_text(text, encoding="utf-8")
     print(f"Report written to {args.out}.", file=sys.stderr)
     return 0

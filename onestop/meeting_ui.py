@@ -13,11 +13,13 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from onestop import charts, deck, html_report, i18n, meeting, people_exports, sections, ui
+from onestop import charts, i18n, ui
 from onestop.charts import ChartSpec
 from onestop.db import Store
 from onestop.filters import DossierFilter
 from onestop.form06_html import form06_table_html
+from onestop.meeting import deck, downloads, html, sections
+from onestop.meeting.content import build_content, describe_filter
 
 PRESENT_PARAM = "present"
 STEP_PARAM = "step"
@@ -52,11 +54,11 @@ def meeting_downloads(chosen: DossierFilter, lang: str) -> None:
     store = ui.store()
 
     def deck_bytes() -> bytes:
-        return deck.build_deck(meeting.build_content(_fresh(store), chosen, lang)).data
+        return deck.build_deck(build_content(_fresh(store), chosen, lang)).data
 
     def html_bytes() -> bytes:
-        content = meeting.build_content(_fresh(store), chosen, lang)
-        return html_report.build_html(content).encode("utf-8")
+        content = build_content(_fresh(store), chosen, lang)
+        return html.build_html(content).encode("utf-8")
 
     stem = _file_stem(chosen, lang)
     st.sidebar.download_button(
@@ -93,7 +95,7 @@ def _fresh(store: Store) -> Store:
 
 def filter_context(chosen: DossierFilter, lang: str) -> str:
     """The period and filters in one line, for the title rows of downloads."""
-    lines = meeting.describe_filter(
+    lines = describe_filter(
         chosen, ui.query("agencies"), ui.query("fields"), ui.query("procedures"), lang
     )
     return " · ".join(
@@ -105,13 +107,13 @@ def _is_demo() -> bool:
     return bool(ui.query("data_status")["demo_dossiers"][0])
 
 
-def people_downloads(table: people_exports.PeopleTable, key: str, chosen: DossierFilter, lang: str):
+def people_downloads(table: downloads.PeopleTable, key: str, chosen: DossierFilter, lang: str):
     """CSV and Excel buttons for a table made for people."""
-    stem = people_exports.file_stem(table.name, chosen.date_from, chosen.date_to)
+    stem = downloads.file_stem(table.name, chosen.date_from, chosen.date_to)
     csv_column, xlsx_column, _ = st.columns([1, 1, 4])
     csv_column.download_button(
         i18n.t("app.download_csv", lang),
-        people_exports.csv_bytes(table),
+        downloads.csv_bytes(table),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key=f"{key}_csv",
@@ -120,7 +122,7 @@ def people_downloads(table: people_exports.PeopleTable, key: str, chosen: Dossie
     )
     xlsx_column.download_button(
         i18n.t("app.download_xlsx", lang),
-        people_exports.xlsx_bytes(table, lang),
+        downloads.xlsx_bytes(table, lang),
         file_name=f"{stem}.xlsx",
         mime=XLSX_MIME,
         key=f"{key}_xlsx",
@@ -130,7 +132,7 @@ def people_downloads(table: people_exports.PeopleTable, key: str, chosen: Dossie
 
 
 def chart_downloads(spec: ChartSpec, key: str, chosen: DossierFilter, lang: str) -> None:
-    table = people_exports.for_chart(spec, key, lang, filter_context(chosen, lang), _is_demo())
+    table = downloads.for_chart(spec, key, lang, filter_context(chosen, lang), _is_demo())
     people_downloads(table, key, chosen, lang)
 
 
@@ -144,9 +146,7 @@ def table_downloads(
     decimals: Mapping[str, int] | None = None,
 ) -> None:
     context = filter_context(chosen, lang)
-    table = people_exports.for_table(
-        frame, key, labels, lang, context, _is_demo(), shares, decimals
-    )
+    table = downloads.for_table(frame, key, labels, lang, context, _is_demo(), shares, decimals)
     people_downloads(table, key, chosen, lang)
 
 

@@ -12,8 +12,10 @@ import pytest
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 
-from onestop import db, deck, i18n, meeting, sections
+from onestop import db, i18n
 from onestop.filters import pilot_filter
+from onestop.meeting import deck, sections
+from onestop.meeting.content import ReportContent, build_content
 from onestop.report import display_rows
 
 
@@ -28,12 +30,12 @@ def pilot(store: db.Store):
 
 
 @pytest.fixture(scope="module")
-def content_vi(store: db.Store, pilot) -> meeting.ReportContent:
-    return meeting.build_content(store, pilot, "vi")
+def content_vi(store: db.Store, pilot) -> ReportContent:
+    return build_content(store, pilot, "vi")
 
 
 @pytest.fixture(scope="module")
-def built_vi(content_vi: meeting.ReportContent) -> deck.DeckResult:
+def built_vi(content_vi: ReportContent) -> deck.DeckResult:
     return deck.build_deck(content_vi)
 
 
@@ -52,7 +54,7 @@ def slide_titled(slides: list, title: str):
     return matches[0]
 
 
-def chart_of(slides: list, content: meeting.ReportContent, name: str):
+def chart_of(slides: list, content: ReportContent, name: str):
     """The native chart on the slide of a named chart of the content."""
     spec = next(
         chart.spec for section in content.sections for chart in section.charts if chart.name == name
@@ -63,7 +65,7 @@ def chart_of(slides: list, content: meeting.ReportContent, name: str):
     return charts[0]
 
 
-def expected_slides(content: meeting.ReportContent) -> int:
+def expected_slides(content: ReportContent) -> int:
     """Title, verdict, then one slide per figures block and chart, tables by their row pages."""
     count = 1 + (content.verdict is not None)
     for section in content.sections:
@@ -256,7 +258,7 @@ def test_without_chromium_the_deck_still_builds_and_names_what_it_left_out(
 
 
 def test_english_deck_writes_numbers_the_english_way(store, pilot):
-    content = meeting.build_content(store, pilot, "en", only=("overview",))
+    content = build_content(store, pilot, "en", only=("overview",))
     slides = list(Presentation(io.BytesIO(deck.build_deck(content).data)).slides)
     figures = slide_titled(slides, i18n.t("deck.figures_heading", "en"))
     assert "1,700" in "\n".join(texts(figures))

@@ -10,24 +10,26 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from onestop import db, html_report, meeting
+from onestop import db
 from onestop.filters import DossierFilter, pilot_filter
+from onestop.meeting import html
+from onestop.meeting.content import ReportContent, build_content
 from tests.conftest import AGENCIES, DOSSIER_SCHEMA, FIELDS, STAFF, dossier
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
-def content(demo_db: Path) -> meeting.ReportContent:
+def content(demo_db: Path) -> ReportContent:
     store = db.Store(demo_db)
     chosen = pilot_filter(store.query("pilot_definition"), store.query("agencies"))
-    return meeting.build_content(store, chosen, "vi")
+    return build_content(store, chosen, "vi")
 
 
 @pytest.fixture(scope="module")
-def report_file(content: meeting.ReportContent, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def report_file(content: ReportContent, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("html") / "report.html"
-    path.write_text(html_report.build_html(content), encoding="utf-8")
+    path.write_text(html.build_html(content), encoding="utf-8")
     return path
 
 
@@ -66,7 +68,7 @@ def test_supplied_names_are_escaped(tmp_path: Path):
         con.close()
     store = db.Store(path)
     chosen = DossierFilter(pilot_date(2023, 3, 1), pilot_date(2023, 3, 31))
-    text = html_report.build_html(meeting.build_content(store, chosen, "vi"))
+    text = html.build_html(build_content(store, chosen, "vi"))
     assert "<img src=x" not in text
     assert "&lt;img src=x onerror=alert(1)&gt;" in text
 

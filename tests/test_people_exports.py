@@ -9,8 +9,9 @@ import io
 import openpyxl
 import polars as pl
 
-from onestop import people_exports, throughput
+from onestop import throughput
 from onestop.charts import ChartSpec
+from onestop.meeting import downloads
 
 FLOW = pl.DataFrame(
     {
@@ -25,16 +26,16 @@ FLOW = pl.DataFrame(
 CONTEXT = "01/01/2023 – 28/02/2023 · Cơ quan: Tất cả cơ quan"
 
 
-def received_table(lang: str) -> people_exports.PeopleTable:
+def received_table(lang: str) -> downloads.PeopleTable:
     spec = throughput.received_spec(FLOW, "month", lang)
-    return people_exports.for_chart(spec, "throughput_received", lang, CONTEXT, is_demo=True)
+    return downloads.for_chart(spec, "throughput_received", lang, CONTEXT, is_demo=True)
 
 
 def test_chart_download_speaks_vietnamese():
     table = received_table("vi")
     assert table.frame.columns == ["Tháng", "Trực tuyến", "Trực tiếp", "Bưu chính công ích"]
     assert table.frame.row(0) == ("01/2023", 140, 2, 0)
-    text = people_exports.csv_bytes(table).decode("utf-8-sig")
+    text = downloads.csv_bytes(table).decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(text)))
     assert lines[0] == ["Hồ sơ tiếp nhận theo kỳ"]
     assert lines[1] == [CONTEXT]
@@ -45,9 +46,7 @@ def test_chart_download_speaks_vietnamese():
 
 
 def test_chart_download_xlsx_names_its_sheet_and_keeps_numbers():
-    workbook = openpyxl.load_workbook(
-        io.BytesIO(people_exports.xlsx_bytes(received_table("vi"), "vi"))
-    )
+    workbook = openpyxl.load_workbook(io.BytesIO(downloads.xlsx_bytes(received_table("vi"), "vi")))
     assert workbook.sheetnames == ["Hồ sơ tiếp nhận theo kỳ"]
     sheet = workbook.active
     assert sheet["A1"].value == "Hồ sơ tiếp nhận theo kỳ"
@@ -76,12 +75,12 @@ def test_table_download_uses_headings_words_and_formats():
     )
     labels = {"staff": "Nhân viên", "model": "Mô hình", "utilisation": "Mức bận",
               "meets_target": "Đạt mục tiêu"}  # fmt: skip
-    table = people_exports.for_table(
+    table = downloads.for_table(
         frame, "staffing_scenarios", labels, "vi", CONTEXT, False, shares=("utilisation",)
     )
     assert table.frame.columns == ["Nhân viên", "Mô hình", "Mức bận", "Đạt mục tiêu"]
     assert table.frame["Đạt mục tiêu"].to_list() == ["đạt", "không"]
-    sheet = openpyxl.load_workbook(io.BytesIO(people_exports.xlsx_bytes(table, "vi"))).active
+    sheet = openpyxl.load_workbook(io.BytesIO(downloads.xlsx_bytes(table, "vi"))).active
     assert sheet.title == "Các phương án nhân lực"
     assert sheet["C5"].number_format == "0.0%"
     assert sheet["C5"].value == 0.194
@@ -89,18 +88,18 @@ def test_table_download_uses_headings_words_and_formats():
 
 def test_supplied_text_stays_text():
     frame = pl.DataFrame({"agency": ['=HYPERLINK("http://x")', "@SUM(A1)"], "dossiers": [1, 2]})
-    table = people_exports.for_table(frame, "agency_load_agencies", {}, "vi", "=1+1", False)
-    text = people_exports.csv_bytes(table).decode("utf-8-sig")
+    table = downloads.for_table(frame, "agency_load_agencies", {}, "vi", "=1+1", False)
+    text = downloads.csv_bytes(table).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "'@SUM" in text and "'=1+1" in text
-    sheet = openpyxl.load_workbook(io.BytesIO(people_exports.xlsx_bytes(table, "vi"))).active
+    sheet = openpyxl.load_workbook(io.BytesIO(downloads.xlsx_bytes(table, "vi"))).active
     assert sheet["A5"].value == '=HYPERLINK("http://x")'
     assert sheet["A5"].data_type == "s"
 
 
 def test_sheet_names_and_file_stems_are_safe():
-    assert people_exports.sheet_name("Tỷ lệ [đúng hạn]: 2023/2024?") == "Tỷ lệ đúng hạn 2023 2024"
-    assert len(people_exports.sheet_name("x" * 80)) == 31
-    stem = people_exports.file_stem(
+    assert downloads.sheet_name("Tỷ lệ [đúng hạn]: 2023/2024?") == "Tỷ lệ đúng hạn 2023 2024"
+    assert len(downloads.sheet_name("x" * 80)) == 31
+    stem = downloads.file_stem(
         "Hồ sơ tiếp nhận theo kỳ", dt.date(2023, 1, 1), dt.date(2023, 12, 31)
     )
     assert stem == "ho-so-tiep-nhan-theo-ky_2023-01-01_2023-12-31"
@@ -115,7 +114,7 @@ def test_heatmap_download_is_the_grid_as_drawn():
         }
     )
     spec = ChartSpec("heatmap", data, "time", "day", "t", "Giờ", "Thứ", z="dossiers")
-    table = people_exports.for_chart(spec, "receptions_weekday_hour", "vi", CONTEXT, False)
+    table = downloads.for_chart(spec, "receptions_weekday_hour", "vi", CONTEXT, False)
     assert table.frame.columns == ["Thứ", "7:00", "8:00"]
     assert table.frame.rows() == [("Thứ Hai", 1, 9), ("Thứ Ba", 0, 4)]
 

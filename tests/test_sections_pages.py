@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from onestop import charts, db, sections
+from onestop import charts, db
 from onestop.filters import pilot_filter
+from onestop.meeting import sections
 
 PROJECT = Path(__file__).resolve().parent.parent
 # Page file → its section. The overview and report pages show no chart (figures and tables).

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from onestop import i18n, sections
+from onestop import i18n
 from onestop.filters import CHANNELS, DossierFilter
-from onestop.sections import Context, Figures, Section, Source, Verdict
+from onestop.meeting import sections
+from onestop.meeting.sections import Context, Figures, Section, Source, Verdict
 
 SHOWN_CODES = 8  # codes listed in a filter line before "…": a footer must fit on one line
 

@@ -23,12 +23,13 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from onestop import charts, sections, static_images
+from onestop import charts
 from onestop.chart_table import chart_frame, chart_series
 from onestop.charts import ChartSpec
-from onestop.meeting import ReportContent
+from onestop.meeting import images, sections
+from onestop.meeting.content import ReportContent
+from onestop.meeting.sections import Chart, Figures, Form06Table, Section, Table
 from onestop.report import FORM06_COUNTS, FORM06_GROUPS, display_rows
-from onestop.sections import Chart, Figures, Form06Table, Section, Table
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
@@ -346,8 +347,8 @@ class _Deck:
         # The slide's own title states the finding; the picture needs none.
         figure.update_layout(title=None, margin={"t": 20, "l": 10, "r": 10, "b": 10})
         try:
-            image = static_images.png(figure, *HEATMAP_PIXELS)
-        except static_images.ImageUnavailable:
+            image = images.png(figure, *HEATMAP_PIXELS)
+        except images.ImageUnavailable:
             self.left_out.append(spec.title)
             self.text_box(
                 slide,

@@ -15,8 +15,8 @@ from plotly.offline import get_plotlyjs
 
 from onestop import charts
 from onestop.form06_html import form06_table_html
-from onestop.meeting import ReportContent
-from onestop.sections import Chart, Figures, Form06Table, Heading, Section, Table, Text
+from onestop.meeting.content import ReportContent
+from onestop.meeting.sections import Chart, Figures, Form06Table, Heading, Section, Table, Text
 from onestop.text import html_literal
 
 _STYLE = """
