@@ -276,7 +276,8 @@ class _Deck:
         chart = frame.chart
         chart.font.size, chart.font.name = Pt(14), FONT
         chart.has_title = False  # the slide's title states the finding
-        tick_size = 13 if len(drawn.categories) <= 10 else 11 if len(drawn.categories) <= 16 else 9
+        count = len(drawn.categories)
+        tick_size = 13 if count <= 10 else 11 if count <= 16 else 9 if count <= 24 else 7
         chart.has_legend = len(drawn.series) > 1 or spec.kind == "pie"
         if chart.has_legend:
             chart.legend.position = XL_LEGEND_POSITION.TOP
@@ -305,7 +306,9 @@ class _Deck:
             plot.gap_width = 10 if spec.kind == "histogram" else 60
             if spec.kind == "stacked_bar":
                 plot.overlap = 100
-        if spec.show_values or spec.kind == "pie":
+        # Past LABELLED_CATEGORIES the bars are thinner than a label: the numbers would overprint
+        # each other (the fields' shares, 30-odd bars), so the axis carries the values alone.
+        if (spec.show_values and count <= LABELLED_CATEGORIES) or spec.kind == "pie":
             plot.has_data_labels = True
             labels = plot.data_labels
             labels.number_format = _LABEL_FORMATS[self.lang][spec.value_format]
@@ -575,6 +578,9 @@ def _chunks(items: list, size: int) -> list[list]:
     even = -(-len(items) // pages)
     return [items[start : start + even] for start in range(0, len(items), even)]
 
+
+# The most categories a bar chart labels with its values (see native_chart).
+LABELLED_CATEGORIES = 24
 
 # A stacked segment narrower than this share of its bar has no room for its label (the screen
 # hides such labels too: Plotly's uniformtext "hide").
