@@ -36,6 +36,15 @@ class CachedSource:
         return ui.query(name, params)
 
 
+def page_tools(section_key: str, chosen: DossierFilter, lang: str) -> None:
+    """What every page offers for a meeting, after its filters: the deck and report of the
+    current filters, and the switch into presentation mode. In presentation mode the page's
+    charts are shown one at a time and the page stops here."""
+    meeting_downloads(chosen, lang)
+    present_toggle(lang)
+    present(section_key, chosen, lang)
+
+
 # --- the deck and the report, built when the button is clicked ---------------------------------
 
 
@@ -103,7 +112,8 @@ def filter_context(chosen: DossierFilter, lang: str) -> str:
     )
 
 
-def _is_demo() -> bool:
+def is_demo() -> bool:
+    """Whether the data holds demo dossiers (downloads then say so)."""
     return bool(ui.query("data_status")["demo_dossiers"][0])
 
 
@@ -132,7 +142,7 @@ def people_downloads(table: downloads.PeopleTable, key: str, chosen: DossierFilt
 
 
 def chart_downloads(spec: ChartSpec, key: str, chosen: DossierFilter, lang: str) -> None:
-    table = downloads.for_chart(spec, key, lang, filter_context(chosen, lang), _is_demo())
+    table = downloads.for_chart(spec, key, lang, filter_context(chosen, lang), is_demo())
     people_downloads(table, key, chosen, lang)
 
 
@@ -146,7 +156,7 @@ def table_downloads(
     decimals: Mapping[str, int] | None = None,
 ) -> None:
     context = filter_context(chosen, lang)
-    table = downloads.for_table(frame, key, labels, lang, context, _is_demo(), shares, decimals)
+    table = downloads.for_table(frame, key, labels, lang, context, is_demo(), shares, decimals)
     people_downloads(table, key, chosen, lang)
 
 

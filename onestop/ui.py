@@ -453,8 +453,9 @@ def downloads(frame: pl.DataFrame, name: str, lang: str) -> None:
     )
 
 
-def show_chart(spec: ChartSpec, name: str, lang: str) -> None:
-    """A chart from its spec, with PNG export in its toolbar and its data as CSV/XLSX."""
+def show_chart(spec: ChartSpec, name: str, lang: str, chosen: DossierFilter | None = None) -> None:
+    """A chart from its spec, with PNG export in its toolbar and its data as CSV/XLSX (made for
+    people, with the filter's period and names in a title row, when `chosen` is given)."""
     st.plotly_chart(
         charts.to_plotly(spec, lang),
         key=f"{name}_chart",
@@ -463,7 +464,12 @@ def show_chart(spec: ChartSpec, name: str, lang: str) -> None:
             "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
         },
     )
-    downloads(spec.data, name, lang)
+    if chosen is None:
+        downloads(spec.data, name, lang)
+    else:
+        from onestop import meeting_ui  # it builds on this module
+
+        meeting_ui.chart_downloads(spec, name, chosen, lang)
 
 
 def auth_configured() -> bool:
@@ -503,8 +509,10 @@ def show_table(
     labels: Mapping[str, str],
     shares: tuple[str, ...] = (),
     decimals: Mapping[str, int] | None = None,
+    chosen: DossierFilter | None = None,
 ) -> None:
-    """A sortable table with numbers written the language's way (1.700; 98,2%) and downloads.
+    """A sortable table with numbers written the language's way (1.700; 98,2%) and downloads
+    (made for people, under the on-screen headings, when `chosen` is given).
 
     The numbers stay numbers underneath, so clicking a header sorts by value, not by text.
     """
@@ -533,4 +541,9 @@ def show_table(
         hide_index=True,
         column_config={name: labels.get(name, name) for name in frame.columns},
     )
-    downloads(frame, key, lang)
+    if chosen is None:
+        downloads(frame, key, lang)
+    else:
+        from onestop import meeting_ui  # it builds on this module
+
+        meeting_ui.table_downloads(frame, key, labels, chosen, lang, shares, decimals)

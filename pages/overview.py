@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from onestop import i18n, overview, report, ui
+from onestop import i18n, meeting_ui, overview, report, ui
 
 lang = ui.language()
 if not ui.page_header("page.overview", lang):
     st.stop()
 chosen = ui.current_filter(lang)
+meeting_ui.page_tools("overview", chosen, lang)
 
 counts = report.Form06(chosen, ui.query("form06_rows", chosen.params())).total
 if counts["received_total"] == 0:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from onestop import i18n, index766, published, report, ui
+from onestop import i18n, index766, meeting_ui, published, report, ui
 from onestop.form06_html import comparison_html, form06_table_html
 from onestop.form06_xlsx import form06_to_xlsx
 
@@ -10,6 +10,7 @@ lang = ui.language()
 if not ui.page_header("report.page_title", lang):
     st.stop()
 chosen = ui.current_filter(lang)
+meeting_ui.page_tools("report", chosen, lang)
 form = report.Form06(chosen, ui.query("form06_rows", chosen.params()))
 start = i18n.format_date(chosen.date_from, lang)
 end = i18n.format_date(chosen.date_to, lang)
@@ -37,7 +38,12 @@ stem = i18n.t(
 xlsx_column, csv_column, _ = st.columns([1, 1, 2])
 xlsx_column.download_button(
     i18n.t("report.download_xlsx", lang),
-    form06_to_xlsx(form, lang),
+    form06_to_xlsx(
+        form,
+        lang,
+        is_demo=meeting_ui.is_demo(),
+        filters=meeting_ui.filter_context(chosen, lang),
+    ),
     file_name=f"{stem}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="report_xlsx",
@@ -73,7 +79,9 @@ per_agency = index766.per_agency(form.rows, procedures)
 st.dataframe(
     index766.per_agency_display(per_agency, lang), hide_index=True, key="index766_per_agency"
 )
-ui.downloads(per_agency, "index766_per_agency", lang)
+meeting_ui.table_downloads(
+    index766.per_agency_display(per_agency, lang), "index766_per_agency", {}, chosen, lang
+)
 with st.expander(i18n.t("index766.per_procedure", lang)):
     per_procedure = index766.procedure_times(procedures)
     st.dataframe(
@@ -81,7 +89,18 @@ with st.expander(i18n.t("index766.per_procedure", lang)):
         hide_index=True,
         key="index766_per_procedure",
     )
-    ui.downloads(per_procedure, "index766_per_procedure", lang)
+    meeting_ui.table_downloads(
+        per_procedure,
+        "index766_per_procedure",
+        {
+            name: i18n.t(f"index766.col_{name}", lang)
+            for name in ("agency", "procedure_code", "procedure", "legal_days", "mean_days")
+        }
+        | {"resolved_timed": i18n.t("index766.col_resolved", lang)},
+        chosen,
+        lang,
+        decimals={"mean_days": 1},
+    )
 
 # --- checking a published summary ---------------------------------------------------------------
 st.subheader(i18n.t("report.check_heading", lang))

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from onestop import i18n, staffing, ui
+from onestop import i18n, meeting_ui, staffing, ui
 from onestop.simulation import SimulationSettings
 
 lang = ui.language()
@@ -11,6 +11,7 @@ if not ui.page_header("staffing.page_title", lang):
     st.stop()
 st.caption(i18n.t("staffing.intro", lang))
 chosen = ui.current_filter(lang)
+meeting_ui.page_tools("staffing", chosen, lang)
 store = ui.store()
 agencies = ui.query("agencies")
 
@@ -121,8 +122,8 @@ st.caption(
 )
 
 wait_chart, busy_chart = staffing.staffing_charts(result["scenarios"], question.target, lang)
-ui.show_chart(wait_chart, "staffing_wait", lang)
-ui.show_chart(busy_chart, "staffing_utilisation", lang)
+ui.show_chart(wait_chart, "staffing_wait", lang, chosen)
+ui.show_chart(busy_chart, "staffing_utilisation", lang, chosen)
 
 st.subheader(i18n.t("staffing.scenarios", lang))
 for scenario in result["scenarios"]:
@@ -142,6 +143,7 @@ ui.show_table(
     labels={name: i18n.t(f"staffing.column_{name}", lang) for name in table.columns},
     shares=("utilisation", "p_wait", "p_wait_over_15"),
     decimals={"mean_wait_min": 1, "p95_wait_min": 1},
+    chosen=chosen,
 )
 
 st.subheader(i18n.t("staffing.breadth", lang))

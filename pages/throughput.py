@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from onestop import i18n, throughput, ui
+from onestop import i18n, meeting_ui, throughput, ui
 
 lang = ui.language()
 if not ui.page_header("page.throughput", lang):
     st.stop()
 chosen = ui.current_filter(lang)
+meeting_ui.page_tools("throughput", chosen, lang)
 st.caption(i18n.t("throughput.intro", lang))
 
 grain = (
@@ -28,8 +29,8 @@ if flow.select("received", "resolved", "carried_over").sum().sum_horizontal()[0]
     st.stop()
 
 st.subheader(i18n.t("throughput.heading_flow", lang))
-ui.show_chart(throughput.received_spec(flow, grain, lang), "throughput_received", lang)
-ui.show_chart(throughput.resolved_spec(flow, grain, lang), "throughput_resolved", lang)
+ui.show_chart(throughput.received_spec(flow, grain, lang), "throughput_received", lang, chosen)
+ui.show_chart(throughput.resolved_spec(flow, grain, lang), "throughput_resolved", lang, chosen)
 st.subheader(i18n.t("throughput.heading_backlog", lang))
-ui.show_chart(throughput.backlog_spec(flow, grain, lang), "throughput_backlog", lang)
-ui.show_chart(throughput.cumulative_spec(flow, grain, lang), "throughput_cumulative", lang)
+ui.show_chart(throughput.backlog_spec(flow, grain, lang), "throughput_backlog", lang, chosen)
+ui.show_chart(throughput.cumulative_spec(flow, grain, lang), "throughput_cumulative", lang, chosen)

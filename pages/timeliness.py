@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from onestop import i18n, timeliness, ui
+from onestop import i18n, meeting_ui, timeliness, ui
 
 lang = ui.language()
 if not ui.page_header("timeliness.page_title", lang):
     st.stop()
 chosen = ui.current_filter(lang)
+meeting_ui.page_tools("timeliness", chosen, lang)
 params = chosen.params()
 st.caption(i18n.t("timeliness.intro", lang))
 
@@ -24,11 +25,13 @@ else:
                     i18n.t("timeliness.top_label", lang), 5, 30, 10, key="timeliness_top"
                 )
             shares = timeliness.timeliness_shares(resolved, by, top)
-            ui.show_chart(timeliness.shares_chart(shares, by, lang), f"timeliness_by_{by}", lang)
+            ui.show_chart(
+                timeliness.shares_chart(shares, by, lang), f"timeliness_by_{by}", lang, chosen
+            )
 
     st.subheader(i18n.t("timeliness.days_heading", lang))
     days = ui.query("resolved_days_late", params)
-    ui.show_chart(timeliness.days_late_chart(days, lang), "timeliness_days_late", lang)
+    ui.show_chart(timeliness.days_late_chart(days, lang), "timeliness_days_late", lang, chosen)
     st.caption(i18n.t("timeliness.days_caption", lang))
 
 st.subheader(i18n.t("timeliness.overdue_heading", lang))
@@ -62,4 +65,4 @@ else:
             "days_overdue": st.column_config.NumberColumn(labels["days_overdue"], format="%d"),
         },
     )
-    ui.downloads(overdue, "overdue_dossiers", lang)
+    meeting_ui.table_downloads(overdue, "overdue_dossiers", labels, chosen, lang)
