@@ -27,6 +27,7 @@ PRESENT_KEY = "present_mode"
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROJECTOR_FONT = 22  # chart text in presentation mode, read from the back of a meeting room
+PROJECTOR_HEIGHT = 600  # pixels: with the heading and the step buttons, fits a 1600×900 screen
 
 
 class CachedSource:
@@ -194,8 +195,12 @@ _PROJECTOR_CSS = """
   padding-top: 1.2rem !important; padding-left: 2.5rem !important;
   padding-right: 2.5rem !important; }
 [data-testid="stMain"] p, [data-testid="stMain"] li { font-size: 1.45rem !important; }
-[data-testid="stMetricValue"] { font-size: 3.4rem !important; }
+[data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricValue"] p {
+  font-size: 3.4rem !important; font-weight: 700; line-height: 1.2; }
 [data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
+[data-testid="stTable"] th, [data-testid="stTable"] td { font-size: 1.35rem !important; }
+.form06 { font-size: 1.05rem !important; }
+[data-testid="stMain"] h1 { font-size: 1.6rem !important; padding: 0 !important; }
 .onestop-kicker { color: #0072b2; font-weight: 700; font-size: 1.3rem; }
 </style>
 """
@@ -227,12 +232,19 @@ def _leave() -> None:
 def projector_figure(spec: ChartSpec, lang: str):
     """The chart as the page draws it, with text large enough for a projector."""
     figure = charts.to_plotly(spec, lang)
+    # Streamlit's chart theme sizes axis and legend text itself: each is set here explicitly.
+    text = {"size": PROJECTOR_FONT}
     figure.update_layout(
-        font={"size": PROJECTOR_FONT},
+        font=text,
         title={"font": {"size": PROJECTOR_FONT + 8}},
+        legend={"font": text},
         hoverlabel={"font_size": PROJECTOR_FONT},
-        height=max(spec.height or 0, 660),
+        height=max(spec.height or 0, PROJECTOR_HEIGHT),
     )
+    figure.update_xaxes(tickfont=text, title_font=text)
+    figure.update_yaxes(tickfont=text, title_font=text)
+    if spec.kind == "heatmap":
+        figure.update_traces(textfont={"size": PROJECTOR_FONT - 4})
     return figure
 
 
@@ -304,10 +316,10 @@ def _show_block(block, lang: str, step: int) -> None:
         )
     elif isinstance(block, sections.Table):
         st.subheader(block.title)
-        st.dataframe(
+        # A static table: its text takes the projector's size (a data grid draws on a canvas).
+        st.table(
             pl.DataFrame(block.text_rows(lang), schema=block.headers(), orient="row"),
             hide_index=True,
-            key=f"present_table_{step}",
         )
     elif isinstance(block, sections.Form06Table):
         st.subheader(i18n.t("report.form_heading", lang))

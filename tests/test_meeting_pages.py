@@ -74,7 +74,9 @@ def test_presentation_mode_steps_through_the_page_charts(demo_db: Path):
     shown = app.get("plotly_chart")
     assert chart_titles(app) == [title(steps[1].block)]
     figure = json.loads(shown[0].proto.spec)
-    assert figure["layout"]["font"]["size"] == meeting_ui.PROJECTOR_FONT
+    layout = figure["layout"]
+    for text in (layout["font"], layout["legend"]["font"], layout["xaxis"]["tickfont"]):
+        assert text["size"] == meeting_ui.PROJECTOR_FONT
     built = json.loads(charts.to_plotly(steps[1].block.spec, "vi").to_json())
     assert [trace.get("y") for trace in figure["data"]] == [
         trace.get("y") for trace in built["data"]
