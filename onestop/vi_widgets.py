@@ -26,30 +26,27 @@ def decimal_input(
     *,
     lang: str,
     key: str,
-    min_value: float | None = None,
-    max_value: float | None = None,
+    bounds: tuple[float, float] | None = None,
     digits: int = 1,
     help: str | None = None,
     container=st,
 ) -> float:
     """A number typed the language's way; anything else keeps the last good value, with one
     sentence saying what was wrong."""
-    good_key = f"_{key}_value"
-    if good_key not in st.session_state:
+    good_key, seed_key = f"_{key}_value", f"_{key}_seed"
+    if st.session_state.get(seed_key) != (value, lang):
+        # First run, or the figure behind the box changed (another period measured): the box
+        # shows the new figure, as st.number_input does when its value changes.
+        st.session_state[seed_key] = (value, lang)
         st.session_state[good_key] = float(value)
-    shown = i18n.format_decimal(st.session_state[good_key], lang, digits)
-    if lang == "vi":
-        shown = shown.replace(".", "")  # no thousands dot while typing: 1700,5 reads plainly
-    text = container.text_input(label, value=shown, key=key, help=help)
+        st.session_state[key] = typed(value, lang, digits)
+    text = container.text_input(label, key=key, help=help)
     parsed = i18n.parse_decimal(text, lang)
     problem = None
     if parsed is None:
         problem = i18n.t("inputs.not_a_number", lang, text=markdown_literal(text))
-    elif (min_value is not None and parsed < min_value) or (
-        max_value is not None and parsed > max_value
-    ):
-        low = i18n.format_decimal(min_value, lang, digits) if min_value is not None else "—"
-        high = i18n.format_decimal(max_value, lang, digits) if max_value is not None else "—"
+    elif bounds is not None and not bounds[0] <= parsed <= bounds[1]:
+        low, high = (i18n.format_decimal(bound, lang, digits) for bound in bounds)
         problem = i18n.t("inputs.out_of_range", lang, low=low, high=high)
     if problem is not None:
         kept = i18n.format_decimal(st.session_state[good_key], lang, digits)
@@ -57,6 +54,13 @@ def decimal_input(
         return st.session_state[good_key]
     st.session_state[good_key] = parsed
     return parsed
+
+
+def typed(value: float, lang: str, digits: int = 1) -> str:
+    """A number as one types it in the language: 98,2 or 1700,5 (no thousands dot, which would
+    read as a decimal point to a reader of English)."""
+    shown = i18n.format_decimal(value, lang, digits)
+    return shown.replace(".", "") if lang == "vi" else shown.replace(",", "")
 
 
 def _css_text(text: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from onestop import db, i18n, importer, ui
+from onestop import db, i18n, importer, ui, vi_widgets
 from onestop.text import markdown_literal
 
 lang = ui.language()
@@ -24,6 +24,8 @@ upload = st.file_uploader(
 mapping_upload = st.file_uploader(
     i18n.t("import.page.mapping_upload", lang), type=["toml", "json"], key="import_mapping"
 )
+vi_widgets.uploader_texts("import_upload", ["csv", "xlsx"], lang)
+vi_widgets.uploader_texts("import_mapping", ["toml", "json"], lang)
 if upload is None:
     st.stop()
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from onestop import i18n, index766, meeting_ui, published, report, ui
+from onestop import i18n, index766, meeting_ui, published, report, ui, vi_widgets
 from onestop.form06_html import comparison_html, form06_table_html
 from onestop.form06_xlsx import form06_to_xlsx
 
@@ -111,14 +111,22 @@ with st.form("published_check"):
     items = [*published.PUBLISHED_COUNTS, "online_share"]
     columns = [column for _ in range(0, len(items), 4) for column in st.columns(4)]
     for column, item in zip(columns, items, strict=False):
-        share = item == "online_share"
+        if item == "online_share":  # a percentage, typed the language's way (98,2)
+            entered[item] = vi_widgets.decimal_input(
+                i18n.t(f"report.item_{item}", lang),
+                getattr(defaults, item),
+                lang=lang,
+                key=f"check_{item}",
+                bounds=(0.0, 100.0),
+                container=column,
+            )
+            continue
         entered[item] = column.number_input(
             i18n.t(f"report.item_{item}", lang),
-            min_value=0.0 if share else 0,
-            max_value=100.0 if share else None,
+            min_value=0,
             value=getattr(defaults, item),
-            step=0.1 if share else 1,
-            format="%.1f" if share else "%d",
+            step=1,
+            format="%d",
             key=f"check_{item}",
         )
     st.form_submit_button(i18n.t("report.check_submit", lang), key="check_submit")

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from onestop import i18n, meeting_ui, staffing, ui
+from onestop import i18n, meeting_ui, staffing, ui, vi_widgets
 from onestop.simulation import SimulationSettings
 
 lang = ui.language()
@@ -29,7 +29,7 @@ def _answer(signature: tuple, question: staffing.Question, lang: str) -> dict:
 
 def _bounds_holding(value: float, usual: tuple[float, float]) -> tuple[float, float]:
     """The usual bounds, widened to hold a measured figure: tickets served in seconds or in hours
-    happen, and a number outside its bounds makes Streamlit raise."""
+    happen, and a measured figure must not read as a typing error."""
     return min(usual[0], value), max(usual[1], value)
 
 
@@ -41,6 +41,7 @@ with st.sidebar.expander(i18n.t("staffing.what_ifs", lang), expanded=True):
         default=[1, 2, 3, 4],
         placeholder=i18n.t("staffing.staff_levels_placeholder", lang),
         key="staff",
+        select_all=False,  # Streamlit's "Select all" stays English
     )
     outside = agencies.filter(~pl.col("agency_id").is_in(list(chosen.agency_ids)))
     names = dict(zip(outside["agency_id"], outside["name"], strict=True))
@@ -50,6 +51,7 @@ with st.sidebar.expander(i18n.t("staffing.what_ifs", lang), expanded=True):
         format_func=lambda agency_id: names.get(agency_id, str(agency_id)),
         placeholder=i18n.t("staffing.add_agencies_placeholder", lang),
         key="add_agencies",
+        select_all=False,  # Streamlit's "Select all" stays English
     )
     growth = st.slider(i18n.t("staffing.growth", lang), -50, 200, 0, step=5, key="growth")
 
@@ -59,12 +61,12 @@ measured_minutes = {
 }
 with st.sidebar.expander(i18n.t("staffing.task_minutes", lang)):
     minutes = {
-        task: st.number_input(
+        task: vi_widgets.decimal_input(
             i18n.t(f"staffing.task_{task}", lang),
-            *_bounds_holding(measured_minutes[task], staffing.TASK_MINUTES_RANGE),
-            value=measured_minutes[task],
-            step=0.5,
+            measured_minutes[task],
+            lang=lang,
             key=f"minutes_{task}",
+            bounds=_bounds_holding(measured_minutes[task], staffing.TASK_MINUTES_RANGE),
         )
         for task in staffing.DEFAULT_TASK_MINUTES
     }
@@ -73,11 +75,12 @@ with st.sidebar.expander(i18n.t("staffing.target", lang)):
     share = st.slider(
         i18n.t("staffing.target_share", lang), 0.5, 0.99, target.share_within, key="share"
     )
-    wait = st.number_input(
+    wait = vi_widgets.decimal_input(
         i18n.t("staffing.target_wait", lang),
-        *staffing.TARGET_WAIT_RANGE,
         target.wait_min,
+        lang=lang,
         key="wait",
+        bounds=staffing.TARGET_WAIT_RANGE,
     )
     limit = st.slider(
         i18n.t("staffing.max_utilisation", lang), 0.5, 1.0, target.max_utilisation, key="limit"

@@ -37,3 +37,47 @@ def test_what_is_not_a_number_reads_as_none(text: str):
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_what_is_written_reads_back(value: float, lang: str):
     assert parse_decimal(format_decimal(value, lang, 2), lang) == pytest.approx(value)
+
+
+def _box_app(lang: str, value: float = 15.0):
+    from streamlit.testing.v1 import AppTest
+
+    def script(lang: str, value: float) -> None:
+        import streamlit as st
+
+        from onestop import vi_widgets
+
+        chosen = vi_widgets.decimal_input("Phút", value, lang=lang, key="box", bounds=(1.0, 120.0))
+        st.write(f"used={chosen}")
+
+    return AppTest.from_function(script, kwargs={"lang": lang, "value": value}).run()
+
+
+def _used(app) -> float:
+    return float(next(m.value for m in app.markdown if m.value.startswith("used=")).split("=")[1])
+
+
+def test_the_box_shows_and_reads_the_vietnamese_way():
+    app = _box_app("vi", 1700.5)
+    assert app.text_input(key="box").value == "1700,5"
+    app.text_input(key="box").input("98,2").run()
+    assert _used(app) == 98.2 and not app.error
+
+
+@pytest.mark.parametrize(("typed", "problem"), [("abc", "không phải là một số"), ("500", "1,0")])
+def test_a_bad_entry_says_why_in_one_sentence_and_keeps_the_last_good_value(typed, problem):
+    app = _box_app("vi")
+    app.text_input(key="box").input("20,5").run()
+    app.text_input(key="box").input(typed).run()
+    assert _used(app) == 20.5
+    [error] = app.error
+    assert problem in error.value and "20,5" in error.value
+
+
+def test_a_new_figure_behind_the_box_is_shown():
+    """Another period measures other minutes: the box follows, as st.number_input does."""
+    app = _box_app("vi", 15.0)
+    app.text_input(key="box").input("20").run()
+    app.kwargs["value"] = 7.5  # the page ran again with a new measured figure
+    app.run()
+    assert app.text_input(key="box").value == "7,5" and _used(app) == 7.5
