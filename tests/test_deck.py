@@ -13,6 +13,7 @@ from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 
 from onestop import db, i18n
+from onestop.chart_table import chart_series
 from onestop.filters import DossierFilter, pilot_filter
 from onestop.meeting import deck, sections
 from onestop.meeting.content import ReportContent, build_content
@@ -70,8 +71,12 @@ def expected_slides(content: ReportContent) -> int:
     count = 1 + (content.verdict is not None)
     for section in content.sections:
         for block in section.blocks:
-            if isinstance(block, sections.Figures | sections.Chart):
+            if isinstance(block, sections.Figures):
                 count += 1
+            elif isinstance(block, sections.Chart):
+                bars = block.spec.data[block.spec.x].n_unique()
+                long = block.spec.horizontal and bars > deck.LABELLED_CATEGORIES
+                count += math.ceil(bars / deck.LABELLED_CATEGORIES) if long else 1
             elif isinstance(block, sections.Table):
                 count += max(1, math.ceil(block.frame.height / deck.TABLE_ROWS_PER_SLIDE))
             elif isinstance(block, sections.Form06Table):
@@ -277,15 +282,25 @@ def test_small_stacked_segments_have_no_label(slides, content_vi):
     assert early._element.xpath("./c:dLbls/c:dLbl") == []
 
 
-def test_crowded_bar_charts_carry_no_value_labels(store, pilot):
-    """Thirty-odd fields make bars thinner than a label: the values would overprint each other
-    (seen in LibreOffice), so such a chart has none; a chart of few bars keeps them."""
+def test_a_long_bar_chart_continues_across_slides(store, pilot):
+    """Thirty-odd fields are more bars than one slide can name (LibreOffice then names every
+    other one and the value labels overprint): the chart continues on the next slide, each part
+    with its names and labels, the bars in the screen's order."""
     every_agency = DossierFilter(pilot.date_from, pilot.date_to)
     content = build_content(store, every_agency, "vi", only=("timeliness",))
-    slides = list(Presentation(io.BytesIO(deck.build_deck(content).data)).slides)
-    fields = chart_of(slides, content, "timeliness_by_field")
-    assert len(fields.plots[0].categories) > deck.LABELLED_CATEGORIES
-    assert not fields.plots[0].has_data_labels
-    months = chart_of(slides, content, "timeliness_by_month")
-    assert len(months.plots[0].categories) <= deck.LABELLED_CATEGORIES
-    assert months.plots[0].has_data_labels
+    built = deck.build_deck(content)
+    slides = list(Presentation(io.BytesIO(built.data)).slides)
+    assert len(slides) == built.slides == expected_slides(content)
+    spec = next(chart.spec for chart in content.sections[0].charts if chart.name.endswith("field"))
+    drawn = chart_series(spec, "vi")
+    assert len(drawn.categories) > deck.LABELLED_CATEGORIES
+    parts = [s for s in slides if s.shapes.title.text_frame.text.startswith(spec.title + " (")]
+    assert len(parts) == math.ceil(len(drawn.categories) / deck.LABELLED_CATEGORIES)
+    assert parts[-1].shapes.title.text_frame.text.endswith(f"{len(parts)}/{len(parts)})")
+    charts = [next(sh.chart for sh in part.shapes if sh.has_chart) for part in parts]
+    assert [name for chart in charts for name in chart.plots[0].categories] == drawn.categories
+    for chart in charts:
+        assert len(chart.plots[0].categories) <= deck.LABELLED_CATEGORIES
+        assert chart.plots[0].has_data_labels
+    late = [value for chart in charts for value in chart.plots[0].series[2].values]
+    assert late == pytest.approx(drawn.series[2].values)

@@ -24,7 +24,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from onestop import charts
-from onestop.chart_table import chart_frame, chart_series
+from onestop.chart_table import ChartSeries, Series, chart_frame, chart_series
 from onestop.charts import ChartSpec
 from onestop.meeting import images, sections
 from onestop.meeting.content import ReportContent
@@ -254,17 +254,34 @@ class _Deck:
                 paragraph.alignment = PP_ALIGN.CENTER
         return slide
 
-    def chart_slide(self, chart: Chart, kicker: str) -> object:
+    def chart_slides(self, chart: Chart, kicker: str) -> list:
+        """One slide per chart; a horizontal bar chart of more categories than a slide can name
+        (thirty-odd fields) continues on the next slides, its bars in the same order."""
         spec = chart.spec
-        slide = self.new_slide(spec.title, kicker)
         if spec.kind == "heatmap":
+            slide = self.new_slide(spec.title, kicker)
             self.heatmap(slide, chart)
-        else:
-            self.native_chart(slide, spec)
-        return slide
-
-    def native_chart(self, slide, spec: ChartSpec) -> None:
+            return [slide]
         drawn = chart_series(spec, self.lang)
+        parts = [drawn]
+        if spec.horizontal and len(drawn.categories) > LABELLED_CATEGORIES:
+            parts = [
+                _categories_part(drawn, indices)
+                for indices in _chunks(list(range(len(drawn.categories))), LABELLED_CATEGORIES)
+            ]
+        slides = []
+        for page, part in enumerate(parts, start=1):
+            title = spec.title
+            if len(parts) > 1:
+                title = self.content.text(
+                    "deck.continued", title=spec.title, page=page, pages=len(parts)
+                )
+            slide = self.new_slide(title, kicker)
+            self.native_chart(slide, spec, part)
+            slides.append(slide)
+        return slides
+
+    def native_chart(self, slide, spec: ChartSpec, drawn: ChartSeries) -> None:
         data = CategoryChartData(number_format=_FORMATS[self.lang][spec.value_format])
         data.categories = drawn.categories
         for series in drawn.series:
@@ -510,7 +527,7 @@ class _Deck:
             if isinstance(block, Figures):
                 made = [self.figures_slide(block, kicker)]
             elif isinstance(block, Chart):
-                made = [self.chart_slide(block, kicker)]
+                made = self.chart_slides(block, kicker)
             elif isinstance(block, Table):
                 made = self.table_slides(block, kicker)
             else:
@@ -585,6 +602,18 @@ LABELLED_CATEGORIES = 24
 # A stacked segment narrower than this share of its bar has no room for its label (the screen
 # hides such labels too: Plotly's uniformtext "hide").
 SMALL_SEGMENT = 0.05
+
+
+def _categories_part(drawn: ChartSeries, indices: list[int]) -> ChartSeries:
+    """Some of a chart's categories, with every series' values for them."""
+    return ChartSeries(
+        drawn.category_label,
+        [drawn.categories[index] for index in indices],
+        [
+            Series(series.key, series.name, [series.values[index] for index in indices])
+            for series in drawn.series
+        ],
+    )
 
 
 def delete_label(point) -> None:
