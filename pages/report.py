@@ -2,16 +2,18 @@
 
 import streamlit as st
 
-from onestop import i18n, index766, meeting_ui, published, report, ui, vi_widgets
-from onestop.form06_html import comparison_html, form06_table_html
-from onestop.form06_xlsx import form06_to_xlsx
+from onestop.core import i18n, published
+from onestop.reports import form06, index766
+from onestop.reports.form06_html import comparison_html, form06_table_html
+from onestop.reports.form06_xlsx import form06_to_xlsx
+from onestop.web import filter_bar, meeting, session, widgets
 
-lang = ui.language()
-if not ui.page_header("report.page_title", lang):
+lang = session.language()
+if not session.page_header("report.page_title", lang):
     st.stop()
-chosen = ui.current_filter(lang)
-meeting_ui.page_tools("report", chosen, lang)
-form = report.Form06(chosen, ui.query("form06_rows", chosen.params()))
+chosen = filter_bar.current_filter(lang)
+meeting.page_tools("report", chosen, lang)
+form = form06.Form06(chosen, session.query("form06_rows", chosen.params()))
 start = i18n.format_date(chosen.date_from, lang)
 end = i18n.format_date(chosen.date_to, lang)
 
@@ -23,7 +25,7 @@ if form.rows.height == 0:
     st.stop()
 st.html(form06_table_html(form, lang))
 
-failures = report.identity_failures_markdown(form, lang)
+failures = form06.identity_failures_markdown(form, lang)
 if failures:
     st.error(failures)
 else:
@@ -41,8 +43,8 @@ xlsx_column.download_button(
     form06_to_xlsx(
         form,
         lang,
-        is_demo=meeting_ui.is_demo(),
-        filters=meeting_ui.filter_context(chosen, lang),
+        is_demo=meeting.is_demo(),
+        filters=meeting.filter_context(chosen, lang),
     ),
     file_name=f"{stem}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -51,7 +53,7 @@ xlsx_column.download_button(
 )
 csv_column.download_button(
     i18n.t("report.download_csv", lang),
-    report.to_csv(form).encode("utf-8-sig"),  # the BOM lets Excel read Vietnamese text
+    form06.to_csv(form).encode("utf-8-sig"),  # the BOM lets Excel read Vietnamese text
     file_name=f"{stem}.csv",
     mime="text/csv",
     key="report_csv",
@@ -61,7 +63,7 @@ csv_column.download_button(
 # --- Decision 766 indicators ------------------------------------------------------------------
 st.subheader(i18n.t("index766.heading", lang))
 st.caption(i18n.t("index766.intro", lang))
-procedures = ui.query("index766_by_procedure", index766.query_params(chosen))
+procedures = session.query("index766_by_procedure", index766.query_params(chosen))
 results = index766.evaluate(index766.total_counts(form.rows, procedures))
 columns = [*st.columns(3), *st.columns(3)]
 for column, result in zip(columns, results, strict=False):
@@ -79,7 +81,7 @@ per_agency = index766.per_agency(form.rows, procedures)
 st.dataframe(
     index766.per_agency_display(per_agency, lang), hide_index=True, key="index766_per_agency"
 )
-meeting_ui.table_downloads(
+meeting.table_downloads(
     index766.per_agency_display(per_agency, lang), "index766_per_agency", {}, chosen, lang
 )
 with st.expander(i18n.t("index766.per_procedure", lang)):
@@ -89,7 +91,7 @@ with st.expander(i18n.t("index766.per_procedure", lang)):
         hide_index=True,
         key="index766_per_procedure",
     )
-    meeting_ui.table_downloads(
+    meeting.table_downloads(
         per_procedure,
         "index766_per_procedure",
         {
@@ -112,7 +114,7 @@ with st.form("published_check"):
     columns = [column for _ in range(0, len(items), 4) for column in st.columns(4)]
     for column, item in zip(columns, items, strict=False):
         if item == "online_share":  # a percentage, typed the language's way (98,2)
-            entered[item] = vi_widgets.decimal_input(
+            entered[item] = widgets.decimal_input(
                 i18n.t(f"report.item_{item}", lang),
                 getattr(defaults, item),
                 lang=lang,

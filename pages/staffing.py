@@ -3,17 +3,19 @@
 import polars as pl
 import streamlit as st
 
-from onestop import i18n, meeting_ui, staffing, ui, vi_widgets
-from onestop.simulation import SimulationSettings
+from onestop import staffing
+from onestop.core import i18n
+from onestop.staffing.simulation import SimulationSettings
+from onestop.web import filter_bar, meeting, session, show, widgets
 
-lang = ui.language()
-if not ui.page_header("staffing.page_title", lang):
+lang = session.language()
+if not session.page_header("staffing.page_title", lang):
     st.stop()
 st.caption(i18n.t("staffing.intro", lang))
-chosen = ui.current_filter(lang)
-meeting_ui.page_tools("staffing", chosen, lang)
-store = ui.store()
-agencies = ui.query("agencies")
+chosen = filter_bar.current_filter(lang)
+meeting.page_tools("staffing", chosen, lang)
+store = session.store()
+agencies = session.query("agencies")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -61,7 +63,7 @@ measured_minutes = {
 }
 with st.sidebar.expander(i18n.t("staffing.task_minutes", lang)):
     minutes = {
-        task: vi_widgets.decimal_input(
+        task: widgets.decimal_input(
             i18n.t(f"staffing.task_{task}", lang),
             measured_minutes[task],
             lang=lang,
@@ -75,7 +77,7 @@ with st.sidebar.expander(i18n.t("staffing.target", lang)):
     share = st.slider(
         i18n.t("staffing.target_share", lang), 0.5, 0.99, target.share_within, key="share"
     )
-    wait = vi_widgets.decimal_input(
+    wait = widgets.decimal_input(
         i18n.t("staffing.target_wait", lang),
         target.wait_min,
         lang=lang,
@@ -122,8 +124,8 @@ st.caption(
 )
 
 wait_chart, busy_chart = staffing.staffing_charts(result["scenarios"], question.target, lang)
-ui.show_chart(wait_chart, "staffing_wait", lang, chosen)
-ui.show_chart(busy_chart, "staffing_utilisation", lang, chosen)
+show.show_chart(wait_chart, "staffing_wait", lang, chosen)
+show.show_chart(busy_chart, "staffing_utilisation", lang, chosen)
 
 st.subheader(i18n.t("staffing.scenarios", lang))
 for scenario in result["scenarios"]:
@@ -136,7 +138,7 @@ table = staffing.scenario_frame(result["scenarios"]).with_columns(
         }
     )
 )
-ui.show_table(
+show.show_table(
     table,
     "staffing_scenarios",
     lang,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from onestop.i18n import format_decimal, parse_decimal
+from onestop.core.i18n import format_decimal, parse_decimal
 
 
 @pytest.mark.parametrize(
@@ -45,12 +45,14 @@ def _box_app(lang: str, value: float = 15.0):
     def script(lang: str, value: float) -> None:
         import streamlit as st
 
-        from onestop import vi_widgets
+        from onestop.web import widgets as vi_widgets
 
         chosen = vi_widgets.decimal_input("Phút", value, lang=lang, key="box", bounds=(1.0, 120.0))
         st.write(f"used={chosen}")
 
-    return AppTest.from_function(script, kwargs={"lang": lang, "value": value}).run()
+    return AppTest.from_function(
+        script, kwargs={"lang": lang, "value": value}, default_timeout=60
+    ).run()
 
 
 def _used(app) -> float:

@@ -12,12 +12,12 @@ import pytest
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 
-from onestop import db, i18n
-from onestop.chart_table import chart_series
-from onestop.filters import DossierFilter, pilot_filter
+from onestop.core import db, i18n
+from onestop.core.chart_table import chart_series
+from onestop.core.filters import DossierFilter, pilot_filter
 from onestop.meeting import deck, sections
 from onestop.meeting.content import ReportContent, build_content
-from onestop.report import display_rows
+from onestop.reports.form06 import display_rows
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from onestop import db
-from onestop.filters import DossierFilter, pilot_filter
+from onestop.core import db
+from onestop.core.filters import DossierFilter, pilot_filter
 from onestop.meeting import html
 from onestop.meeting.content import ReportContent, build_content
 from tests.conftest import AGENCIES, DOSSIER_SCHEMA, FIELDS, STAFF, dossier

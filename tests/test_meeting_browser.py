@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from onestop.i18n import t
+from onestop.core.i18n import t
 from tests.test_e2e import (  # noqa: F401 (browser and server are fixtures)
     SCREENSHOTS,
     _assert_no_error,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from onestop import cli
+from onestop.cli import main as cli
 from tests.conftest import ROOT
 
 

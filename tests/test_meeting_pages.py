@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from onestop import charts, db, i18n, meeting_ui
-from onestop.filters import pilot_filter
+from onestop.core import charts, db, i18n
+from onestop.core.filters import pilot_filter
 from onestop.meeting import sections
+from onestop.web import meeting as meeting_ui
 
 PROJECT = Path(__file__).resolve().parent.parent
 PAGES = ["overview", "throughput", "timeliness", "agency_load", "staffing", "report"]

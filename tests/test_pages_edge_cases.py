@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from onestop import i18n, ui
-from onestop.i18n import parse_decimal
+from onestop.core import i18n
+from onestop.core.i18n import parse_decimal
+from onestop.web import filter_bar as ui
 from tests.conftest import ROOT, dossier
 from tests.page_checks import run_page
 from tests.worlds import World, build_world

@@ -9,9 +9,9 @@ import io
 import openpyxl
 import polars as pl
 
-from onestop import throughput
-from onestop.charts import ChartSpec
+from onestop.core.charts import ChartSpec
 from onestop.meeting import downloads
+from onestop.views import throughput
 
 FLOW = pl.DataFrame(
     {
@@ -120,9 +120,10 @@ def test_heatmap_download_is_the_grid_as_drawn():
 
 
 def test_form06_workbook_marks_demo_data_and_lists_its_agencies(demo_db):
-    from onestop import db, report
-    from onestop.filters import pilot_filter
-    from onestop.form06_xlsx import NOTE_ROW, form06_to_xlsx
+    from onestop.core import db
+    from onestop.core.filters import pilot_filter
+    from onestop.reports import form06 as report
+    from onestop.reports.form06_xlsx import NOTE_ROW, form06_to_xlsx
 
     store = db.Store(demo_db)
     chosen = pilot_filter(store.query("pilot_definition"), store.query("agencies"))

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from onestop import charts, db
-from onestop.filters import pilot_filter
+from onestop.core import charts, db
+from onestop.core.filters import pilot_filter
 from onestop.meeting import sections
 
 PROJECT = Path(__file__).resolve().parent.parent

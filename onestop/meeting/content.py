@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from onestop import i18n
-from onestop.filters import CHANNELS, DossierFilter
+from onestop.core import i18n
+from onestop.core.filters import CHANNELS, DossierFilter
 from onestop.meeting import sections
 from onestop.meeting.sections import Context, Figures, Section, Source, Verdict
 

@@ -23,13 +23,13 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from onestop import charts
-from onestop.chart_table import ChartSeries, Series, chart_frame, chart_series
-from onestop.charts import ChartSpec
+from onestop.core import charts
+from onestop.core.chart_table import ChartSeries, Series, chart_frame, chart_series
+from onestop.core.charts import ChartSpec
 from onestop.meeting import images, sections
 from onestop.meeting.content import ReportContent
 from onestop.meeting.sections import Chart, Figures, Form06Table, Section, Table
-from onestop.report import FORM06_COUNTS, FORM06_GROUPS, display_rows
+from onestop.reports.form06 import FORM06_COUNTS, FORM06_GROUPS, display_rows
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
@@ -669,13 +669,13 @@ def _blue(share: float) -> RGBColor:
 
 
 def _int(value: int, lang: str) -> str:
-    from onestop import i18n
+    from onestop.core import i18n
 
     return i18n.format_int(value, lang)
 
 
 def _short(value: float | None, lang: str) -> str:
-    from onestop import i18n
+    from onestop.core import i18n
 
     if value is None:
         return "—"
@@ -687,7 +687,7 @@ def _short(value: float | None, lang: str) -> str:
 
 
 def _date(value, lang: str) -> str:
-    from onestop import i18n
+    from onestop.core import i18n
 
     return i18n.format_date(value, lang)
 

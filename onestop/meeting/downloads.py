@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 import polars as pl
 import xlsxwriter
 
-from onestop import i18n
-from onestop.chart_table import chart_frame
-from onestop.charts import ChartSpec
-from onestop.exports import WORKBOOK_OPTIONS
-from onestop.text import csv_cell, fold
+from onestop.core import i18n
+from onestop.core.chart_table import chart_frame
+from onestop.core.charts import ChartSpec
+from onestop.core.exports import WORKBOOK_OPTIONS
+from onestop.core.text import csv_cell, fold
 
 SHEET_NAME_LIMIT = 31  # Excel's limit
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")

@@ -13,11 +13,11 @@ from functools import cache
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from onestop import charts
-from onestop.form06_html import form06_table_html
+from onestop.core import charts
+from onestop.core.text import html_literal
 from onestop.meeting.content import ReportContent
 from onestop.meeting.sections import Chart, Figures, Form06Table, Heading, Section, Table, Text
-from onestop.text import html_literal
+from onestop.reports.form06_html import form06_table_html
 
 _STYLE = """
 :root { --ink: #1b2a3a; --muted: #5a6775; --accent: #0072b2; --line: #dde3ea; }

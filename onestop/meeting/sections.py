@@ -17,9 +17,13 @@ from typing import Any, Protocol
 
 import polars as pl
 
-from onestop import agency_load, i18n, index766, overview, report, staffing, throughput, timeliness
-from onestop.charts import ChartSpec
-from onestop.filters import DossierFilter
+from onestop import staffing
+from onestop.core import i18n
+from onestop.core.charts import ChartSpec
+from onestop.core.filters import DossierFilter
+from onestop.reports import form06 as report
+from onestop.reports import index766
+from onestop.views import agency_load, overview, throughput, timeliness
 
 # The deck and the report show monthly flows and the ten largest procedures (the pages' defaults).
 DECK_GRAIN = "month"
