@@ -4,12 +4,13 @@ import streamlit as st
 
 from onestop.core import i18n
 from onestop.views import agency_load
-from onestop.web import filter_bar, session, show
+from onestop.web import filter_bar, meeting, session, show
 
 lang = session.language()
 if not session.page_header("agency_load.page_title", lang):
     st.stop()
 chosen = filter_bar.current_filter(lang)
+meeting.page_tools("agency_load", chosen, lang)
 params = chosen.params()
 st.caption(i18n.t("agency_load.intro", lang))
 
@@ -25,29 +26,31 @@ def labels(names: list[str]) -> dict[str, str]:
 
 
 shares = agency_load.agency_shares(agencies)
-show.show_chart(agency_load.agency_chart(shares, lang), "agency_dossiers", lang)
+show.show_chart(agency_load.agency_chart(shares, lang), "agency_dossiers", lang, chosen)
 show.show_table(
     shares,
     "agency_load_agencies",
     lang,
     labels(["agency", "agency_code", "dossiers", "share", "procedures", "fields"]),
     shares=("share",),
+    chosen=chosen,
 )
 
 st.subheader(i18n.t("agency_load.breadth_heading", lang))
 staffers = agency_load.staffer_table(session.query("receptions_by_staffer", params), lang)
-show.show_chart(agency_load.staffer_breadth_chart(staffers, lang), "staffer_breadth", lang)
+show.show_chart(agency_load.staffer_breadth_chart(staffers, lang), "staffer_breadth", lang, chosen)
 show.show_table(
     staffers,
     "agency_load_staffers",
     lang,
     labels(["staffer", "organisation", "dossiers", "agencies", "procedures", "fields"]),
+    chosen=chosen,
 )
 
 st.subheader(i18n.t("agency_load.heatmap_heading", lang))
 by_hour = session.query("receptions_by_weekday_hour", params)
 grid = agency_load.weekday_hour_grid(by_hour, lang)
-show.show_chart(agency_load.heatmap_chart(grid, lang), "receptions_weekday_hour", lang)
+show.show_chart(agency_load.heatmap_chart(grid, lang), "receptions_weekday_hour", lang, chosen)
 outside = agency_load.receptions_outside_hours(by_hour)
 if outside:
     st.caption(i18n.t("agency_load.outside_hours", lang, count=i18n.format_int(outside, lang)))
@@ -55,5 +58,7 @@ if outside:
 st.subheader(i18n.t("agency_load.rate_heading", lang))
 monthly = session.query("receptions_by_staffer_month", params)
 rates = agency_load.per_working_day(monthly, chosen.date_from, chosen.date_to)
-show.show_chart(agency_load.per_working_day_chart(rates, lang), "staffer_per_working_day", lang)
+show.show_chart(
+    agency_load.per_working_day_chart(rates, lang), "staffer_per_working_day", lang, chosen
+)
 st.caption(i18n.t("agency_load.rate_caption", lang, top=agency_load.TOP_STAFFERS))

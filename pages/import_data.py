@@ -11,7 +11,7 @@ import streamlit as st
 from onestop import importing
 from onestop.core import db, i18n
 from onestop.core.text import markdown_literal
-from onestop.web import auth, pilot_settings, session, show
+from onestop.web import auth, pilot_settings, session, show, widgets
 
 lang = session.language()
 st.title(i18n.t("import.page.title", lang))
@@ -27,6 +27,8 @@ upload = st.file_uploader(
 mapping_upload = st.file_uploader(
     i18n.t("import.page.mapping_upload", lang), type=["toml", "json"], key="import_mapping"
 )
+widgets.uploader_texts("import_upload", ["csv", "xlsx"], lang)
+widgets.uploader_texts("import_mapping", ["toml", "json"], lang)
 if upload is None:
     st.stop()
 

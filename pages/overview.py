@@ -5,12 +5,13 @@ import streamlit as st
 from onestop.core import i18n
 from onestop.reports import form06
 from onestop.views import overview
-from onestop.web import filter_bar, session, staffing_ui
+from onestop.web import filter_bar, meeting, session, staffing_ui
 
 lang = session.language()
 if not session.page_header("page.overview", lang):
     st.stop()
 chosen = filter_bar.current_filter(lang)
+meeting.page_tools("overview", chosen, lang)
 
 # The answer the dashboard exists for comes first: is one postal staffer enough? (Or, when the
 # filters bring no counter work, that no verdict is possible.)

@@ -6,12 +6,13 @@ from onestop.core import i18n, published
 from onestop.reports import form06, index766
 from onestop.reports.form06_html import comparison_html, form06_table_html
 from onestop.reports.form06_xlsx import form06_to_xlsx
-from onestop.web import filter_bar, session, show
+from onestop.web import filter_bar, meeting, session, widgets
 
 lang = session.language()
 if not session.page_header("report.page_title", lang):
     st.stop()
 chosen = filter_bar.current_filter(lang)
+meeting.page_tools("report", chosen, lang)
 form = form06.Form06(chosen, session.query("form06_rows", chosen.params()))
 start = i18n.format_date(chosen.date_from, lang)
 end = i18n.format_date(chosen.date_to, lang)
@@ -39,7 +40,12 @@ stem = i18n.t(
 xlsx_column, csv_column, _ = st.columns([1, 1, 2])
 xlsx_column.download_button(
     i18n.t("report.download_xlsx", lang),
-    form06_to_xlsx(form, lang),
+    form06_to_xlsx(
+        form,
+        lang,
+        is_demo=meeting.is_demo(),
+        filters=meeting.filter_context(chosen, lang),
+    ),
     file_name=f"{stem}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="report_xlsx",
@@ -75,7 +81,9 @@ per_agency = index766.per_agency(form.rows, procedures)
 st.dataframe(
     index766.per_agency_display(per_agency, lang), hide_index=True, key="index766_per_agency"
 )
-show.downloads(per_agency, "index766_per_agency", lang)
+meeting.table_downloads(
+    index766.per_agency_display(per_agency, lang), "index766_per_agency", {}, chosen, lang
+)
 with st.expander(i18n.t("index766.per_procedure", lang)):
     per_procedure = index766.procedure_times(procedures)
     st.dataframe(
@@ -83,7 +91,18 @@ with st.expander(i18n.t("index766.per_procedure", lang)):
         hide_index=True,
         key="index766_per_procedure",
     )
-    show.downloads(per_procedure, "index766_per_procedure", lang)
+    meeting.table_downloads(
+        per_procedure,
+        "index766_per_procedure",
+        {
+            name: i18n.t(f"index766.col_{name}", lang)
+            for name in ("agency", "procedure_code", "procedure", "legal_days", "mean_days")
+        }
+        | {"resolved_timed": i18n.t("index766.col_resolved", lang)},
+        chosen,
+        lang,
+        decimals={"mean_days": 1},
+    )
 
 # --- checking a published summary ---------------------------------------------------------------
 st.subheader(i18n.t("report.check_heading", lang))
@@ -94,14 +113,22 @@ with st.form("published_check"):
     items = [*published.PUBLISHED_COUNTS, "online_share"]
     columns = [column for _ in range(0, len(items), 4) for column in st.columns(4)]
     for column, item in zip(columns, items, strict=False):
-        share = item == "online_share"
+        if item == "online_share":  # a percentage, typed the language's way (98,2)
+            entered[item] = widgets.decimal_input(
+                i18n.t(f"report.item_{item}", lang),
+                getattr(defaults, item),
+                lang=lang,
+                key=f"check_{item}",
+                bounds=(0.0, 100.0),
+                container=column,
+            )
+            continue
         entered[item] = column.number_input(
             i18n.t(f"report.item_{item}", lang),
-            min_value=0.0 if share else 0,
-            max_value=100.0 if share else None,
+            min_value=0,
             value=getattr(defaults, item),
-            step=0.1 if share else 1,
-            format="%.1f" if share else "%d",
+            step=1,
+            format="%d",
             key=f"check_{item}",
         )
     st.form_submit_button(i18n.t("report.check_submit", lang), key="check_submit")

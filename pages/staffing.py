@@ -7,25 +7,26 @@ import streamlit as st
 from onestop import staffing
 from onestop.core import i18n
 from onestop.staffing.simulation import SimulationSettings
-from onestop.web import filter_bar, session, show, staffing_ui, whatif
+from onestop.web import filter_bar, meeting, session, show, staffing_ui, whatif, widgets
 
 lang = session.language()
 if not session.page_header("staffing.page_title", lang):
     st.stop()
 st.caption(i18n.t("staffing.intro", lang))
 chosen = filter_bar.current_filter(lang)
+meeting.page_tools("staffing", chosen, lang)
 scenario = staffing_ui.whatif_widgets(chosen, lang)
 
 base = staffing_ui.measured(chosen)
 measured_minutes = whatif.shown_minutes(base)
 with st.sidebar.expander(i18n.t("staffing.task_minutes", lang)):
     minutes = {
-        task: st.number_input(
+        task: widgets.decimal_input(
             i18n.t(f"staffing.task_{task}", lang),
-            *whatif.minutes_bounds(measured_minutes[task]),
-            value=measured_minutes[task],
-            step=0.5,
+            measured_minutes[task],
+            lang=lang,
             key=f"minutes_{task}",
+            bounds=whatif.minutes_bounds(measured_minutes[task]),
         )
         for task in staffing.DEFAULT_TASK_MINUTES
     }
@@ -61,10 +62,10 @@ st.caption(
 )
 
 wait_chart, busy_chart = staffing.staffing_charts(result["scenarios"], question.target, lang)
-show.show_chart(wait_chart, "staffing_wait", lang)
+show.show_chart(wait_chart, "staffing_wait", lang, chosen)
 if note := staffing.unbounded_note(result["scenarios"], lang):
     st.caption(note)
-show.show_chart(busy_chart, "staffing_utilisation", lang)
+show.show_chart(busy_chart, "staffing_utilisation", lang, chosen)
 staffing_ui.which_model(lang)
 
 st.subheader(i18n.t("staffing.scenarios", lang))
@@ -85,6 +86,7 @@ show.show_table(
     labels={name: i18n.t(f"staffing.column_{name}", lang) for name in table.columns},
     shares=("utilisation", "p_wait", "p_wait_over_15"),
     decimals={"mean_wait_min": 1, "p95_wait_min": 1},
+    chosen=chosen,
 )
 
 scenario = staffing_ui.capacity_section(question, scenario, lang)

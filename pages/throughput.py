@@ -4,12 +4,13 @@ import streamlit as st
 
 from onestop.core import i18n
 from onestop.views import throughput
-from onestop.web import filter_bar, session, show
+from onestop.web import filter_bar, meeting, session, show
 
 lang = session.language()
 if not session.page_header("page.throughput", lang):
     st.stop()
 chosen = filter_bar.current_filter(lang)
+meeting.page_tools("throughput", chosen, lang)
 st.caption(i18n.t("throughput.intro", lang))
 
 grain = (
@@ -30,8 +31,10 @@ if flow.select("received", "resolved", "carried_over").sum().sum_horizontal()[0]
     st.stop()
 
 st.subheader(i18n.t("throughput.heading_flow", lang))
-show.show_chart(throughput.received_spec(flow, grain, lang), "throughput_received", lang)
-show.show_chart(throughput.resolved_spec(flow, grain, lang), "throughput_resolved", lang)
+show.show_chart(throughput.received_spec(flow, grain, lang), "throughput_received", lang, chosen)
+show.show_chart(throughput.resolved_spec(flow, grain, lang), "throughput_resolved", lang, chosen)
 st.subheader(i18n.t("throughput.heading_backlog", lang))
-show.show_chart(throughput.backlog_spec(flow, grain, lang), "throughput_backlog", lang)
-show.show_chart(throughput.cumulative_spec(flow, grain, lang), "throughput_cumulative", lang)
+show.show_chart(throughput.backlog_spec(flow, grain, lang), "throughput_backlog", lang, chosen)
+show.show_chart(
+    throughput.cumulative_spec(flow, grain, lang), "throughput_cumulative", lang, chosen
+)

@@ -4,12 +4,13 @@ import streamlit as st
 
 from onestop.core import i18n
 from onestop.views import timeliness
-from onestop.web import filter_bar, session, show
+from onestop.web import filter_bar, meeting, session, show
 
 lang = session.language()
 if not session.page_header("timeliness.page_title", lang):
     st.stop()
 chosen = filter_bar.current_filter(lang)
+meeting.page_tools("timeliness", chosen, lang)
 params = chosen.params()
 st.caption(i18n.t("timeliness.intro", lang))
 
@@ -26,11 +27,13 @@ else:
                     i18n.t("timeliness.top_label", lang), 5, 30, 10, key="timeliness_top"
                 )
             shares = timeliness.timeliness_shares(resolved, by, top)
-            show.show_chart(timeliness.shares_chart(shares, by, lang), f"timeliness_by_{by}", lang)
+            show.show_chart(
+                timeliness.shares_chart(shares, by, lang), f"timeliness_by_{by}", lang, chosen
+            )
 
     st.subheader(i18n.t("timeliness.days_heading", lang))
     days = session.query("resolved_days_late", params)
-    show.show_chart(timeliness.days_late_chart(days, lang), "timeliness_days_late", lang)
+    show.show_chart(timeliness.days_late_chart(days, lang), "timeliness_days_late", lang, chosen)
     st.caption(i18n.t("timeliness.days_caption", lang))
 
 st.subheader(i18n.t("timeliness.overdue_heading", lang))
@@ -64,4 +67,4 @@ else:
             "days_overdue": st.column_config.NumberColumn(labels["days_overdue"], format="%d"),
         },
     )
-    show.downloads(overdue, "overdue_dossiers", lang)
+    meeting.table_downloads(overdue, "overdue_dossiers", labels, chosen, lang)

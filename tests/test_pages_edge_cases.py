@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from onestop.core import i18n
+from onestop.core.i18n import parse_decimal
 from onestop.staffing import ServiceTarget, verdict
 from onestop.web import filter_bar as ui
 from tests.fixtures import ROOT, dossier
@@ -114,5 +115,6 @@ def test_measured_service_minutes_outside_the_usual_range(tmp_path, monkeypatch,
     monkeypatch.setenv("ONESTOP_DB", str(build_world(tmp_path / "visits.duckdb", world)))
     app = run_page("pages/staffing.py", {"from": "2023-03-01", "to": "2023-03-31"})
     assert not app.exception, app.exception
-    shown = app.number_input(key="minutes_submission").value
-    assert shown == max(round(seconds / 60, 1), 0.1)
+    shown = app.text_input(key="minutes_submission").value  # typed the Vietnamese way
+    assert parse_decimal(shown, "vi") == max(round(seconds / 60, 1), 0.1)
+    assert not app.error

@@ -15,6 +15,7 @@ from onestop.cli import (
     demo,
     evaluate,
     import_,
+    meeting,
     migrate,
     pilot,
     report,
@@ -32,7 +33,7 @@ OUTPUT_OPTIONS = {"out": "--out", "rejects": "--rejects"}
 # A DuckDB file carries this magic number after its 8-byte checksum.
 DUCKDB_MAGIC = (8, b"DUCK")
 # In the order `onestop --help` lists them.
-COMMANDS = (demo, migrate, report, staffing, capacity, import_, bench, pilot, evaluate)
+COMMANDS = (demo, migrate, report, staffing, capacity, import_, bench, pilot, evaluate, meeting)
 
 
 class Parser(argparse.ArgumentParser):

@@ -6,6 +6,7 @@ Strings live in onestop/locales/*.toml, one file per area, each key with `vi` an
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -100,3 +101,30 @@ def format_month(value: dt.date | None, lang: str = DEFAULT_LANGUAGE) -> str:
     if value is None:
         return "—"
     return value.strftime("%m/%Y") if lang == "vi" else value.strftime("%b %Y")
+
+
+_GROUPED = {
+    "vi": re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$"),
+    "en": re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$"),
+}
+_PLAIN = {"vi": re.compile(r"^\d+(,\d+)?$"), "en": re.compile(r"^\d+(\.\d+)?$")}
+_OTHER_DECIMAL = {"vi": re.compile(r"^\d+\.\d+$"), "en": re.compile(r"^\d+,\d+$")}
+
+
+def parse_decimal(text: str, lang: str = DEFAULT_LANGUAGE) -> float | None:
+    """A number typed the language's way: 98,2 and 1.700 in Vietnamese, 98.2 and 1,700 in
+    English; None when it is not a number. A sign, spaces and a trailing % are allowed.
+
+    A lone dot in Vietnamese that cannot be a thousands mark (98.2, 6.25) reads as a decimal
+    point, as people who type on an English keyboard mean it; the same for a comma in English.
+    """
+    cleaned = text.strip().replace(" ", "").replace("\u00a0", "").removesuffix("%")
+    sign = -1.0 if cleaned.startswith("-") else 1.0
+    cleaned = cleaned[1:] if cleaned[:1] in ("+", "-") else cleaned
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    thousands, decimal = (".", ",") if lang == "vi" else (",", ".")
+    if _GROUPED[lang].match(cleaned) or _PLAIN[lang].match(cleaned):
+        return sign * float(cleaned.replace(thousands, "").replace(decimal, "."))
+    if _OTHER_DECIMAL[lang].match(cleaned):
+        return sign * float(cleaned.replace(",", "."))
+    return None

@@ -13,14 +13,26 @@ from onestop.reports.form06 import FORM06_COUNTS, FORM06_GROUPS, Form06, display
 TITLE_ROW = 0
 PERIOD_ROW = 1
 UNIT_ROW = 2
+NOTE_ROW = 3  # above the header: demo data or not, the agencies covered, the filters
 GROUP_ROW = 4  # first of the two header rows
 NUMBER_ROW = 6  # the row of column numbers (1)…(13)
 FIRST_DATA_ROW = 7
 LAST_COLUMN = 12  # thirteen columns, A to M
 
 
-def form06_to_xlsx(form: Form06, lang: str = i18n.DEFAULT_LANGUAGE) -> bytes:
-    """The form as .xlsx bytes: title, period, unit, merged two-level header, numbered rows."""
+def form06_to_xlsx(
+    form: Form06,
+    lang: str = i18n.DEFAULT_LANGUAGE,
+    *,
+    is_demo: bool = False,
+    filters: str | None = None,
+) -> bytes:
+    """The form as .xlsx bytes: title, period, unit, merged two-level header, numbered rows.
+
+    Above the header the file says whether the figures are demo data and lists the agencies
+    the form covers and, when given, the filters it was made with: a printed copy says what it
+    is. The rows below the header stay the form's own (the total is the last row).
+    """
     buffer = io.BytesIO()
     # Agency and field names are written with write_string; the options make any other write
     # of supplied text a string too, never a formula or a hyperlink.
@@ -37,6 +49,7 @@ def form06_to_xlsx(form: Form06, lang: str = i18n.DEFAULT_LANGUAGE) -> bytes:
         for column, name in enumerate(FORM06_COUNTS, start=2):
             sheet.write_number(row, column, int(line.counts[name]), number_format)
         row += 1
+    _write_notes(sheet, formats, form, lang, is_demo, filters)
     sheet.set_column(0, 0, 6)
     sheet.set_column(1, 1, 38)
     sheet.set_column(2, LAST_COLUMN, 11)
@@ -49,6 +62,23 @@ def form06_to_xlsx(form: Form06, lang: str = i18n.DEFAULT_LANGUAGE) -> bytes:
     return buffer.getvalue()
 
 
+def _write_notes(
+    sheet, formats: dict, form: Form06, lang: str, is_demo: bool, filters: str | None
+) -> None:
+    agencies = form.agency_subtotals()["agency"].to_list()
+    lines = [
+        i18n.t("downloads.form06_agencies", lang, count=len(agencies), names="; ".join(agencies))
+    ]
+    if filters:
+        lines.append(i18n.t("downloads.form06_filters", lang, filters=filters))
+    if is_demo:
+        lines.insert(0, i18n.t("downloads.form06_demo", lang))
+    style = formats["demo" if is_demo else "note"]
+    sheet.merge_range(NOTE_ROW, 0, NOTE_ROW, LAST_COLUMN, "\n".join(lines), style)
+    # Each line may wrap once across the thirteen columns.
+    sheet.set_row(NOTE_ROW, 16 * len(lines) + 8 * sum(len(line) > 150 for line in lines))
+
+
 def _formats(workbook: xlsxwriter.Workbook) -> dict:
     base = {"font_name": "Times New Roman", "font_size": 11, "valign": "vcenter"}
     cell = {**base, "border": 1}
@@ -59,6 +89,16 @@ def _formats(workbook: xlsxwriter.Workbook) -> dict:
         "title": workbook.add_format({**base, "bold": True, "font_size": 13, "align": "center"}),
         "period": workbook.add_format({**base, "italic": True, "align": "center"}),
         "unit": workbook.add_format({**base, "italic": True, "align": "right"}),
+        "demo": workbook.add_format(
+            {
+                **base,
+                "bold": True,
+                "align": "center",
+                "font_color": "#7A3E00",
+                "bg_color": "#FFE8C7",
+            }
+        ),
+        "note": workbook.add_format({**base, "italic": True, "text_wrap": True, "valign": "top"}),
         "header": workbook.add_format(
             {**cell, **bold, "align": "center", "text_wrap": True, "bg_color": "#DDEBF7"}
         ),

@@ -257,6 +257,7 @@ def _agency_widgets(lang: str, catalog: url_state.Catalog) -> list[int]:
         placeholder=i18n.t("filters.all_agencies", lang),
         key=AGENCIES_KEY,
         persist_state="session",
+        select_all=False,  # its English "Select all" has no translation; none = all
     )
     if catalog.pilot_agency_ids:
         st.sidebar.button(
@@ -296,6 +297,7 @@ def _field_widget(lang: str, agency_ids: list[int]) -> list[int]:
         placeholder=i18n.t("filters.all_fields", lang),
         key=FIELDS_KEY,
         persist_state="session",
+        select_all=False,  # its English "Select all" has no translation; none = all
     )
 
 
@@ -313,5 +315,6 @@ def _procedure_widget(lang: str, agency_ids: list[int]) -> list[int]:
         placeholder=i18n.t("filters.all_procedures", lang),
         key=PROCEDURES_KEY,
         persist_state="session",
+        select_all=False,  # its English "Select all" has no translation; none = all
         help=i18n.t("filters.procedures_help", lang),
     )

@@ -11,6 +11,8 @@ import streamlit as st
 
 from onestop.core import charts, exports, i18n
 from onestop.core.charts import ChartSpec
+from onestop.core.filters import DossierFilter
+from onestop.web import meeting
 
 
 def downloads(frame: pl.DataFrame, name: str, lang: str) -> None:
@@ -34,8 +36,9 @@ def downloads(frame: pl.DataFrame, name: str, lang: str) -> None:
     )
 
 
-def show_chart(spec: ChartSpec, name: str, lang: str) -> None:
-    """A chart from its spec, with PNG export in its toolbar and its data as CSV/XLSX."""
+def show_chart(spec: ChartSpec, name: str, lang: str, chosen: DossierFilter | None = None) -> None:
+    """A chart from its spec, with PNG export in its toolbar and its data as CSV/XLSX (made for
+    people, with the filter's period and names in a title row, when `chosen` is given)."""
     st.plotly_chart(
         charts.to_plotly(spec, lang),
         key=f"{name}_chart",
@@ -44,7 +47,10 @@ def show_chart(spec: ChartSpec, name: str, lang: str) -> None:
             "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
         },
     )
-    downloads(spec.data, name, lang)
+    if chosen is None:
+        downloads(spec.data, name, lang)
+    else:
+        meeting.chart_downloads(spec, name, chosen, lang)
 
 
 def show_table(
@@ -54,8 +60,10 @@ def show_table(
     labels: Mapping[str, str],
     shares: tuple[str, ...] = (),
     decimals: Mapping[str, int] | None = None,
+    chosen: DossierFilter | None = None,
 ) -> None:
-    """A sortable table with numbers written the language's way (1.700; 98,2%) and downloads.
+    """A sortable table with numbers written the language's way (1.700; 98,2%) and downloads
+    (made for people, under the on-screen headings, when `chosen` is given).
 
     The numbers stay numbers underneath, so clicking a header sorts by value, not by text.
     """
@@ -84,4 +92,7 @@ def show_table(
         hide_index=True,
         column_config={name: labels.get(name, name) for name in frame.columns},
     )
-    downloads(frame, key, lang)
+    if chosen is None:
+        downloads(frame, key, lang)
+    else:
+        meeting.table_downloads(frame, key, labels, chosen, lang, shares, decimals)

@@ -210,6 +210,7 @@ def whatif_widgets(chosen: DossierFilter, lang: str) -> WhatIf:
             list(whatif.STAFF_OPTIONS),
             placeholder=t("staffing.staff_levels_placeholder", lang),
             key=STAFF_KEY,
+            select_all=False,  # Streamlit's "Select all" stays English
         )
         added = st.multiselect(
             t("staffing.add_agencies", lang),
@@ -217,6 +218,7 @@ def whatif_widgets(chosen: DossierFilter, lang: str) -> WhatIf:
             format_func=lambda agency_id: names.get(agency_id, str(agency_id)),
             placeholder=t("staffing.add_agencies_placeholder", lang),
             key=ADDED_KEY,
+            select_all=False,  # Streamlit's "Select all" stays English
         )
         low, high, step = whatif.GROWTH_SLIDER
         growth = st.slider(t("staffing.growth", lang), low, high, step=step, key=GROWTH_KEY)
