@@ -83,6 +83,7 @@ def show(lang: str) -> None:
                 default=agencies.filter(pl.col("is_pilot"))["agency_id"].to_list(),
                 format_func=lambda agency_id: names.get(agency_id, str(agency_id)),
                 key=AGENCIES_KEY,
+                select_all=False,  # Streamlit's "Select all" stays English
             )
             start_column, end_column = st.columns(2)
             start = start_column.date_input(
