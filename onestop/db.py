@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 import duckdb
 import polars as pl
 
+from onestop import rollups
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 QUERIES_DIR = PROJECT_ROOT / "queries"
 SCHEMA_DIR = QUERIES_DIR / "schema"
@@ -77,13 +79,22 @@ def _bound(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
     return {name: params[name] for name in wanted}
 
 
+@cache
+def _rollup_macro_sql() -> tuple[str, ...]:
+    return tuple(path.read_text(encoding="utf-8") for path in rollups.macro_files())
+
+
 def run_sql(
-    con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: Mapping[str, Any] | None = None,
+    on_rollups: bool = False,
 ) -> pl.DataFrame:
-    """Run one SQL text on its own cursor, with the rule macros installed, as a Polars frame."""
+    """Run one SQL text on its own cursor, with the rule macros installed, as a Polars frame.
+    on_rollups also installs the macros that read the rollup tables (which must exist)."""
     cursor = con.cursor()
     try:
-        for macro in _macro_sql():
+        for macro in _macro_sql() + (_rollup_macro_sql() if on_rollups else ()):
             cursor.execute(macro)
         relation = cursor.sql(sql, params=_bound(sql, params or {}))
         return _plain_integers(relation.pl()) if relation is not None else pl.DataFrame()
@@ -193,6 +204,8 @@ def replace_atomically(
                 # clean for machine-readable output (e.g. `onestop import --format json`).
                 con.execute("set enable_progress_bar = false")
                 result = apply(con)
+                # Every new version of the file carries rollups of exactly its own rows.
+                refresh_rollups(con)
                 con.execute("checkpoint")
             finally:
                 con.close()
@@ -208,6 +221,44 @@ def replace_atomically(
             for leftover in (temporary, temporary + ".wal"):
                 if os.path.exists(leftover):
                     os.unlink(leftover)
+
+
+def refresh_rollups(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild every rollup table from the rows the database holds (see onestop/rollups.py)."""
+    for macro in _macro_sql():
+        con.execute(macro)
+    row = con.execute(
+        "select greatest(max(received_at), max(ended_at), max(returned_at))::date from dossiers"
+    ).fetchone()
+    values = {
+        "holidays": rollups.build_holidays(row[0] if row else None),
+        "definition": rollups.definition(),
+    }
+    for table in rollups.BUILD_ORDER:
+        sql = sql_text(rollups.build_sql_name(table))
+        bound = _bound(sql, values)
+        # A script of several statements takes no parameters (DuckDB prepares only one).
+        con.execute(sql, bound) if bound else con.execute(sql)
+
+
+def rollup_status(con: duckdb.DuckDBPyConnection) -> str:
+    """'ready' when the rollups may answer questions; else why not: 'missing' (never built),
+    'stale' (built by another definition or from other rows) or 'unusable' (built, but the
+    data breaks an assumption they rest on; questions read dossier rows)."""
+    if "rollup_state" not in table_names(con):
+        return "missing"
+    state = con.execute(
+        "select definition, dossiers, counter_visits, usable from rollup_state"
+    ).fetchone()
+    counts = con.execute(
+        "select (select count(*) from dossiers), (select count(*) from counter_visits)"
+    ).fetchone()
+    if state is None or counts is None:
+        return "missing"
+    definition, dossiers, visits, usable = state
+    if definition != rollups.definition() or (dossiers, visits) != counts:
+        return "stale"
+    return "ready" if usable else "unusable"
 
 
 def schema_versions() -> list[tuple[int, Path]]:
@@ -325,8 +376,10 @@ class Store:
     """
 
     path: Path
+    use_rollups: bool = True  # False: every question reads dossier rows (tests compare both)
     _con: duckdb.DuckDBPyConnection | None = field(default=None, repr=False)
     _signature: tuple[int, int, int] | None = field(default=None, repr=False)
+    _rollups_ready: bool = field(default=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def signature(self) -> tuple[int, int, int]:
@@ -348,18 +401,33 @@ class Store:
                     self._con.close()
                 self._con = connect_read_only(self.path)
                 self._signature = signature
+                # Checked once per version of the file: its rollups cannot change under it.
+                self._rollups_ready = rollup_status(self._con) == "ready"
             return self._con
 
+    def answers_from_rollups(self, name: str, params: Mapping[str, Any] | None = None) -> bool:
+        """Whether a named query would be answered from the rollups (else from dossier rows)."""
+        self.connection()
+        return self.use_rollups and self._rollups_ready and rollups.serves(name, params or {})
+
+    def _run(self, name: str, params: Mapping[str, Any] | None) -> pl.DataFrame:
+        con = self.connection()
+        if self.use_rollups and self._rollups_ready and rollups.serves(name, params or {}):
+            sql = sql_text(rollups.question_sql_name(name))
+            return run_sql(con, sql, params, on_rollups=True)
+        return run_query(con, name, params)
+
     def query(self, name: str, params: Mapping[str, Any] | None = None) -> pl.DataFrame:
-        """Run a named query on a fresh cursor of the current file."""
+        """Run a named query on a fresh cursor of the current file: from the rollups when they
+        can answer it exactly, else from dossier rows."""
         con = self.connection()
         try:
-            return run_query(con, name, params)
+            return self._run(name, params)
         except duckdb.Error:
             # Another thread swapped the file and closed our connection mid-query: retry once.
             if self._con is con:
                 raise
-            return run_query(self.connection(), name, params)
+            return self._run(name, params)
 
     def close(self) -> None:
         if self._con is not None:

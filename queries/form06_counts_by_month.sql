@@ -2,7 +2,8 @@
 -- as if the form were filled in for the month alone (clipped to the period at both ends).
 -- The counting rules are not restated here: the rule macro is called once per month through a
 -- lateral join, so each month gets exactly the numbers its own Biểu 06 would show (carry-over
--- and overdue included), in one set-based query with only bound parameters.
+-- and overdue included), in one set-based query with only bound parameters. A month where
+-- nothing matched reads zeros (count_if over the lateral join's empty row gives null).
 with
 
 months as (
@@ -40,16 +41,18 @@ final as (
         month_from,
         month_to,
         count(code)::bigint as received_total,
-        count_if(is_received_online)::bigint as received_online,
-        count_if(is_received_in_person_or_postal)::bigint as received_in_person_or_postal,
-        count_if(is_carried_over)::bigint as carried_over,
-        count_if(is_resolved)::bigint as resolved_total,
-        count_if(is_resolved_early)::bigint as resolved_early,
-        count_if(is_resolved_on_time)::bigint as resolved_on_time,
-        count_if(is_resolved_late)::bigint as resolved_late,
-        count_if(is_in_progress)::bigint as in_progress_total,
-        count_if(is_in_progress_within_deadline)::bigint as in_progress_within_deadline,
-        count_if(is_in_progress_overdue)::bigint as in_progress_overdue
+        coalesce(count_if(is_received_online), 0)::bigint as received_online,
+        coalesce(count_if(is_received_in_person_or_postal), 0)::bigint
+            as received_in_person_or_postal,
+        coalesce(count_if(is_carried_over), 0)::bigint as carried_over,
+        coalesce(count_if(is_resolved), 0)::bigint as resolved_total,
+        coalesce(count_if(is_resolved_early), 0)::bigint as resolved_early,
+        coalesce(count_if(is_resolved_on_time), 0)::bigint as resolved_on_time,
+        coalesce(count_if(is_resolved_late), 0)::bigint as resolved_late,
+        coalesce(count_if(is_in_progress), 0)::bigint as in_progress_total,
+        coalesce(count_if(is_in_progress_within_deadline), 0)::bigint
+            as in_progress_within_deadline,
+        coalesce(count_if(is_in_progress_overdue), 0)::bigint as in_progress_overdue
     from classified
     group by all
 )

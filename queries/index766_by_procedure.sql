@@ -64,8 +64,9 @@ final as (
         coalesce(procedures.name, '—') as procedure,
         procedures.processing_days as legal_days,
         count_if(classified.is_received_in_period)::bigint as received_in_period,
-        count_if(classified.is_received_in_period and classified.digitised)::bigint
-            as received_digitised,
+        -- digitised may be unknown (null): a group where it always is counts 0, not null
+        count_if(classified.is_received_in_period and coalesce(classified.digitised, false))
+            ::bigint as received_digitised,
         count_if(classified.is_received_in_period and classified.digitised is not null)::bigint
             as received_digitisation_known,
         count(done_days.code) as resolved_timed,
