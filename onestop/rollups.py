@@ -1,7 +1,7 @@
 """Pre-aggregated tables (rollups) that answer the dashboard's questions without reading every
 dossier, and which question they may answer for which filter.
 
-The rollups are built by SQL in queries/rollups/build/, in the order of BUILD_ORDER, from the rule
+The rollups are built by SQL in queries/rollups/tables/, in the order of BUILD_ORDER, from the rule
 macro's classification of every dossier (so the counting rules of DOMAIN.md §3 stay in one place)
 and from the counter's queue tickets. They are rebuilt inside every atomic swap of the database
 file (imports, the demo, `onestop migrate`), and record in `rollup_state` what they were built from.
@@ -67,7 +67,7 @@ QUESTIONS: dict[str, tuple[str, ...]] = {
 
 def build_sql_name(table: str) -> str:
     """The queries/ name of the SQL that builds a rollup table."""
-    return f"rollups/build/{table}"
+    return f"rollups/tables/{table}"
 
 
 def question_sql_name(question: str) -> str:
@@ -85,7 +85,7 @@ def definition() -> str:
     """A fingerprint of the build SQL: rollups built by another definition are not used."""
     digest = hashlib.sha256()
     for table in BUILD_ORDER:
-        digest.update((ROLLUPS_DIR / "build" / f"{table}.sql").read_bytes())
+        digest.update((ROLLUPS_DIR / "tables" / f"{table}.sql").read_bytes())
     return digest.hexdigest()[:16]
 
 
