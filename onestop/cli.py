@@ -271,8 +271,15 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    store = Store(db.resolve_db_path(args.db))
-    store.connection()
+    if args.parquet:
+        try:
+            store = db.ParquetStore(args.parquet)
+            store.connection()
+        except db.DatabaseError as error:
+            raise UsageError(str(error)) from None
+    else:
+        store = Store(db.resolve_db_path(args.db))
+        store.connection()
     agency_ids = resolve_agencies(store, args.agency or [], args.pilot)
     form = report.build_form06(store, DossierFilter(args.date_from, args.date_to, agency_ids))
     if args.format == "xlsx":
@@ -329,7 +336,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", choices=list(i18n.LANGUAGES), default=i18n.DEFAULT_LANGUAGE, help="xlsx labels"
     )
     report_parser.add_argument("--out", help="write to this file instead of stdout")
-    report_parser.set_defaults(run=cmd_report)
+    report_parser.add_argument(
+        "--parquet", help="count over a folder (or s3://… URL) from `onestop export-parquet`"
+    )
+    report_parser.set_defaults(run=cmd_report, uses_database=lambda args: not args.parquet)
 
     # Other areas add their own sub-commands: each is `add_command(commands, db_help)`.
     for add_command in _more_commands():
@@ -338,9 +348,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _more_commands() -> list:
-    from onestop import bench, importer, staffing
+    from onestop import bench, export_parquet, importer, staffing
 
-    return [staffing.add_command, importer.add_command, bench.add_command]
+    return [
+        staffing.add_command,
+        importer.add_command,
+        bench.add_command,
+        export_parquet.add_command,
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -94,12 +94,21 @@ def run_sql(
     on_rollups also installs the macros that read the rollup tables (which must exist)."""
     cursor = con.cursor()
     try:
-        for macro in _macro_sql() + (_rollup_macro_sql() if on_rollups else ()):
-            cursor.execute(macro)
-        relation = cursor.sql(sql, params=_bound(sql, params or {}))
-        return _plain_integers(relation.pl()) if relation is not None else pl.DataFrame()
+        return _run_here(cursor, sql, params, on_rollups)
     finally:
         cursor.close()
+
+
+def _run_here(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: Mapping[str, Any] | None = None,
+    on_rollups: bool = False,
+) -> pl.DataFrame:
+    for macro in _macro_sql() + (_rollup_macro_sql() if on_rollups else ()):
+        con.execute(macro)
+    relation = con.sql(sql, params=_bound(sql, params or {}))
+    return _plain_integers(relation.pl()) if relation is not None else pl.DataFrame()
 
 
 def _plain_integers(frame: pl.DataFrame) -> pl.DataFrame:
@@ -362,6 +371,115 @@ def _checked(con: duckdb.DuckDBPyConnection, table: str) -> str:
     if table not in table_names(con):
         raise KeyError(f"unknown table {table}")
     return table
+
+
+# --- Parquet folders ---------------------------------------------------------------------------
+
+# Tables too large for one file, written hive-partitioned by the year of a date column and by
+# agency: <table>/year=2023/agency_id=4/data_0.parquet. The others are one file each.
+PARQUET_PARTITIONED = {"dossiers": "received_at", "counter_visits": "ticket_issued_at"}
+PARQUET_TABLES = (
+    "agencies",
+    "fields",
+    "procedures",
+    "staff",
+    "pilots",
+    "pilot_agencies",
+    *PARQUET_PARTITIONED,
+)
+OBJECT_STORE_SCHEMES = ("s3://", "gs://", "gcs://", "r2://", "az://", "abfss://", "https://")
+
+
+def export_parquet(path: str | os.PathLike[str], folder: str | os.PathLike[str]) -> dict[str, int]:
+    """Write every table a question reads to Parquet under `folder` (created; must be empty or
+    absent); returns the rows written per table."""
+    folder = Path(folder)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise DatabaseError(f"{folder} is not an empty folder: choose a new one for the export.")
+    folder.mkdir(parents=True, exist_ok=True)
+    con = connect_read_only(path)
+    written = {}
+    try:
+        for table in PARQUET_TABLES:
+            _checked(con, table)
+            written[table] = con.execute(f'select count(*) from "{table}"').fetchone()[0]
+            if table in PARQUET_PARTITIONED:
+                # The table and column names come from the constants above, never from input.
+                con.execute(
+                    f'copy (select *, year("{PARQUET_PARTITIONED[table]}") as year from "{table}")'
+                    " to $target (format parquet, partition_by (year, agency_id))",
+                    {"target": str(folder / table)},
+                )
+            else:
+                con.execute(
+                    f'copy "{table}" to $target (format parquet)',
+                    {"target": str(folder / f"{table}.parquet")},
+                )
+    finally:
+        con.close()
+    return written
+
+
+def connect_parquet(location: str) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection whose tables are views over a Parquet export (a local folder or
+    an object-store URL such as s3://bucket/onestop, read through DuckDB's httpfs extension):
+    every question's SQL runs on it unchanged."""
+    base = location.rstrip("/")
+    con = duckdb.connect()
+    try:
+        if base.startswith(OBJECT_STORE_SCHEMES):
+            con.execute("install httpfs")
+            con.execute("load httpfs")
+        elif not Path(base).is_dir():
+            raise DatabaseError(f"No Parquet export at {location}: run `onestop export-parquet`.")
+        for table in PARQUET_TABLES:
+            # Views cannot hold bound parameters: the file pattern goes through a variable.
+            variable = f"{table}_files"
+            if table in PARQUET_PARTITIONED:
+                con.execute(f"set variable {variable} = $files", {"files": f"{base}/{table}/**/*"})
+                con.execute(
+                    f'create view "{table}" as select * exclude (year) from read_parquet('
+                    f"getvariable('{variable}'), hive_partitioning = true, "
+                    "hive_types = {'year': integer, 'agency_id': integer})"
+                )
+            else:
+                con.execute(
+                    f"set variable {variable} = $files", {"files": f"{base}/{table}.parquet"}
+                )
+                con.execute(
+                    f'create view "{table}" as select * '
+                    f"from read_parquet(getvariable('{variable}'))"
+                )
+    except duckdb.Error as error:
+        con.close()
+        raise DatabaseError(f"Cannot read the Parquet export at {location} ({error}).") from error
+    except DatabaseError:
+        con.close()
+        raise
+    return con
+
+
+@dataclass
+class ParquetStore:
+    """Questions asked of a Parquet export instead of a database file (always from its rows)."""
+
+    location: str
+    _con: duckdb.DuckDBPyConnection | None = field(default=None, repr=False)
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            self._con = connect_parquet(self.location)
+        return self._con
+
+    def query(self, name: str, params: Mapping[str, Any] | None = None) -> pl.DataFrame:
+        # On the connection itself: the views read file patterns from its session variables,
+        # which a cursor (a session of its own) would not see.
+        return _run_here(self.connection(), sql_text(name), params)
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
 
 
 # --- the dashboard's store ------------------------------------------------------------------
