@@ -71,6 +71,19 @@ def _macro_sql() -> tuple[str, ...]:
     return tuple(sql_text(f"macros/{path.stem}") for path in sorted(MACROS_DIR.glob("*.sql")))
 
 
+_MACRO_NAME = re.compile(r"create\s+or\s+replace\s+temp\s+macro\s+(\w+)", re.IGNORECASE)
+
+
+@cache
+def _macros_for(sql: str, on_rollups: bool) -> tuple[str, ...]:
+    """The macro files a SQL text calls (each file holds a macro and what it calls): a question
+    that calls none, such as the list of agencies, skips installing them."""
+    files = _macro_sql() + (_rollup_macro_sql() if on_rollups else ())
+    return tuple(
+        text for text in files if any(f"{name}(" in sql for name in _MACRO_NAME.findall(text))
+    )
+
+
 def _bound(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
     wanted = parameters_of(sql)
     missing = wanted - params.keys()
@@ -105,7 +118,7 @@ def _run_here(
     params: Mapping[str, Any] | None = None,
     on_rollups: bool = False,
 ) -> pl.DataFrame:
-    for macro in _macro_sql() + (_rollup_macro_sql() if on_rollups else ()):
+    for macro in _macros_for(sql, on_rollups):
         con.execute(macro)
     relation = con.sql(sql, params=_bound(sql, params or {}))
     return _plain_integers(relation.pl()) if relation is not None else pl.DataFrame()

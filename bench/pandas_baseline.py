@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,9 +23,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from onestop import db
-from onestop.calendar import public_holidays
-from onestop.filters import DossierFilter
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script from bench/: make the repository importable
+
+from onestop import db  # noqa: E402
+from onestop.calendar import public_holidays  # noqa: E402
+from onestop.filters import DossierFilter  # noqa: E402
 
 OPEN = [2, 4, 5, 6]
 CLOSED = [7, 8, 9, 10]
@@ -268,7 +272,7 @@ def agency_load(frames: Frames, flt: DossierFilter) -> dict[str, pd.DataFrame]:
             fields=("field_id", "nunique"),
         ),
         "weekday_hour": received.groupby(
-            [received["received_at"].dt.weekday, received["received_at"].dt.hour]
+            [received["received_at"].dt.day_of_week, received["received_at"].dt.hour]
         ).size(),
         "staffer_month": received.groupby(
             ["received_by", received["received_on"].dt.to_period("M")], dropna=False
@@ -294,7 +298,7 @@ def staffing(frames: Frames, flt: DossierFilter) -> dict[str, pd.DataFrame]:
         "arrivals": visits.groupby(
             [
                 "purpose",
-                visits["ticket_issued_at"].dt.weekday,
+                visits["ticket_issued_at"].dt.day_of_week,
                 visits["ticket_issued_at"].dt.hour,
             ]
         ).agg(arrivals=("visit_id", "size"), days_seen=("day", "nunique")),
