@@ -32,6 +32,7 @@ from onestop.i18n import t  # noqa: E402
 from tests.test_e2e import (  # noqa: E402 - the repository root must be importable first
     CHROMIUM,
     CHROMIUM_FLAGS,
+    RUN_TIMEOUT_S,
     new_page,
     open_page,
     serving,
@@ -109,8 +110,8 @@ def measure_floor(browser, page_file: Path, runs: int) -> dict:
     return summary(seconds)
 
 
-def session(url: str, number: int, until: float, out: dict) -> None:
-    """One user: open a page, then change filters until the deadline."""
+def session(url: str, number: int, seconds: float, out: dict) -> None:
+    """One user: open a page, then change filters for `seconds` (timed from the page shown)."""
     from playwright.sync_api import sync_playwright
 
     timings, errors = [], []
@@ -122,6 +123,7 @@ def session(url: str, number: int, until: float, out: dict) -> None:
             page = new_page(browser, viewport={"width": 1400, "height": 1600})
             open_page(page, f"{url}/{slug}?{out['link']}")
             sidebar = page.locator('[data-testid="stSidebar"]')
+            until = time.monotonic() + seconds
             while time.monotonic() < until:
                 if rng.random() < 0.7:
                     label = t(f"filters.channel_{rng.choice(CHANNELS)}", "vi")
@@ -143,14 +145,15 @@ def session(url: str, number: int, until: float, out: dict) -> None:
 
 def run_sessions(url: str, count: int, seconds: float, link: str) -> dict:
     out: dict = {"link": link, "timings": {}, "errors": {}}
-    until = time.monotonic() + seconds
     threads = [
-        threading.Thread(target=session, args=(url, number, until, out)) for number in range(count)
+        threading.Thread(target=session, args=(url, number, seconds, out), daemon=True)
+        for number in range(count)
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=seconds + 600)  # a change still running may take the run timeout
+        # Opening, the run itself, and a last change that may take the run timeout.
+        thread.join(timeout=seconds + 2 * RUN_TIMEOUT_S)
     timings = [value for number in sorted(out["timings"]) for value in out["timings"][number]]
     errors = [value for number in sorted(out["errors"]) for value in out["errors"][number]]
     return {"sessions": count, "seconds": seconds, **summary(timings), "errors": errors}
