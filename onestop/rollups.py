@@ -36,6 +36,7 @@ BUILD_ORDER = (
     "rollup_agency_events_by_month",
     "rollup_days_late_by_day",
     "rollup_days_late_by_month",
+    "rollup_overdue_spells",
     "rollup_receptions_by_hour",
     "rollup_counter_visits_by_hour",
     "rollup_state",  # last: what the others were built from
@@ -55,6 +56,7 @@ QUESTIONS: dict[str, tuple[str, ...]] = {
     "form06_counts_by_month": (),
     "form06_rows": (),
     "index766_by_procedure": (),
+    "overdue_dossiers_in_progress": (),
     "receptions_by_agency": (),
     "receptions_by_staffer": (),
     "receptions_by_staffer_month": (),

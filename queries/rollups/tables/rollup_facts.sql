@@ -48,6 +48,7 @@ working_day_index as (
 
 final as (
     select
+        facts.code,
         facts.agency_id,
         facts.field_id,
         facts.procedure_id,
@@ -57,6 +58,7 @@ final as (
         facts.received_on,
         hour(facts.received_at)::tinyint as received_hour,
         facts.ended_on,
+        facts.due_on,
         facts.digitised,
         facts.is_resolved,
         -- Only dossiers done or returned (9, 10) are timed, as in index766_by_procedure.
