@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from calendar import monthrange
 from dataclasses import dataclass
 from functools import cache
 
@@ -47,8 +48,7 @@ def public_holidays(first_year: int, last_year: int) -> frozenset[dt.date]:
 
 def month_end(day: dt.date) -> dt.date:
     """The last day of the month that contains `day`."""
-    next_month = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return next_month - dt.timedelta(days=1)
+    return day.replace(day=monthrange(day.year, day.month)[1])  # safe in December 9999 too
 
 
 def is_working_day(day: dt.date, hours: CounterHours = DEFAULT_HOURS) -> bool:

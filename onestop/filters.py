@@ -44,9 +44,12 @@ class DossierFilter:
             "receiver": self.receiver,
         }
 
-    def previous_period(self) -> DossierFilter:
-        """The same filter over the period of the same length just before this one."""
+    def previous_period(self) -> DossierFilter | None:
+        """The same filter over the period of the same length just before this one; None when
+        that period would begin before the first date Python can hold (no baseline then)."""
         length = self.date_to - self.date_from
+        if self.date_from - dt.date.min <= length:
+            return None
         to = self.date_from - dt.timedelta(days=1)
         return DossierFilter(
             to - length,

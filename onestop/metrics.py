@@ -13,6 +13,10 @@ from dataclasses import dataclass
 import polars as pl
 
 
+def _total(counts: Mapping[str, int | None], names: tuple[str, ...]) -> int:
+    return sum(counts.get(name) or 0 for name in names)
+
+
 @dataclass(frozen=True)
 class Measure:
     """A named figure: sum(numerator) / sum(denominator), or just the sum for counts."""
@@ -23,12 +27,16 @@ class Measure:
     denominator: tuple[str, ...] = ()
     description: str = ""
 
-    def compute(self, counts: Mapping[str, int]) -> float | None:
-        """The value for one set of counts; None when the denominator is zero."""
-        top = sum(counts[name] for name in self.numerator)
+    def compute(self, counts: Mapping[str, int | None]) -> float | None:
+        """The value for one set of counts; None when the denominator is zero.
+
+        A count that is absent or null (a month or group with no dossiers) counts as 0, as
+        `expression` does through sum_horizontal: a count is then 0 and a share has no value.
+        """
+        top = _total(counts, self.numerator)
         if not self.denominator:
             return top
-        bottom = sum(counts[name] for name in self.denominator)
+        bottom = _total(counts, self.denominator)
         return top / bottom if bottom else None
 
     def expression(self) -> pl.Expr:
@@ -85,7 +93,7 @@ MEASURES: dict[str, Measure] = {
 }  # fmt: skip
 
 
-def compute(key: str, counts: Mapping[str, int]) -> float | None:
+def compute(key: str, counts: Mapping[str, int | None]) -> float | None:
     """The value of one measure for a set of counts."""
     return MEASURES[key].compute(counts)
 

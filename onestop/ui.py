@@ -5,8 +5,9 @@ Pages call these instead of touching Streamlit state or the database themselves.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -17,7 +18,7 @@ import streamlit as st
 from onestop import charts, db, exports, i18n, url_state
 from onestop.charts import ChartSpec
 from onestop.db import DatabaseError, Store
-from onestop.filters import CHANNELS, RECEIVERS, DossierFilter, pilot_filter
+from onestop.filters import CHANNELS, RECEIVERS, DossierFilter
 
 LANG_PARAM = "lang"
 LANGUAGE_KEY = "ui_language"
@@ -136,15 +137,6 @@ def page_header(title_key: str, lang: str) -> bool:
     return True
 
 
-def default_filter() -> DossierFilter:
-    """The pilot's agencies over the pilot's period; the whole data span when there is no pilot."""
-    pilot = pilot_filter(query("pilot_definition"), query("agencies"))
-    if pilot is not None:
-        return pilot
-    status = query("data_status")
-    return DossierFilter(status["first_received_on"][0], status["last_received_on"][0])
-
-
 # Widget keys of the filter bar, stable for tests and browser checks.
 PERIOD_KEY = "filter_period"
 DATES_KEY = "filter_dates"
@@ -169,19 +161,7 @@ _APPLIED_PARAMS = "_filter_applied_params"
 
 def filter_catalog() -> url_state.Catalog:
     """The codes a link may name and the default view, from the current database."""
-    agencies = query("agencies")
-    fields = query("fields")
-    procedures = query("procedures")
-    chosen = default_filter()
-    status = query("data_status")
-    return url_state.Catalog(
-        agencies=dict(zip(agencies["code"], agencies["agency_id"], strict=True)),
-        fields=dict(zip(fields["code"], fields["field_id"], strict=True)),
-        procedures=dict(zip(procedures["code"], procedures["procedure_id"], strict=True)),
-        pilot_agency_ids=chosen.agency_ids,
-        default_period=(chosen.date_from, chosen.date_to),
-        latest_received=status["last_received_on"][0] or chosen.date_to,
-    )
+    return url_state.build_catalog(query)
 
 
 def _url_params() -> dict[str, list[str]]:
@@ -235,8 +215,48 @@ def _write_url(params: dict[str, list[str]]) -> None:
             st.query_params.pop(name, None)
 
 
+# Runs in the browser: reports an address whose query string Streamlit ignored as too large.
+_LINK_PROBE_JS = """
+export default function ({ data, setTriggerValue }) {
+    const query = window.location.search.replace(/^\\?/, "");
+    const fields = query ? query.split("&").length : 0;
+    if (fields > data.max_fields || query.length > data.max_length) {
+        setTriggerValue("dropped", fields);
+    }
+}
+"""
+
+
+def _link_was_dropped() -> bool:
+    """Whether the address bar holds more parameters than Streamlit passes to the script.
+
+    Streamlit then drops every parameter before the script runs (url_state.STREAMLIT_MAX_*),
+    so only the browser can tell; a small component reports it once per page load.
+    """
+    probe = st.components.v2.component("onestop_link_probe", js=_LINK_PROBE_JS)
+    with st.sidebar:
+        result = probe(
+            data={
+                "max_fields": url_state.STREAMLIT_MAX_FIELDS,
+                "max_length": url_state.STREAMLIT_MAX_LENGTH,
+            },
+            key="filter_link_probe",
+            on_dropped_change=lambda: None,
+        )
+    return bool(result.dropped)
+
+
 def current_filter(lang: str) -> DossierFilter:
     """The shared sidebar filters, kept in the URL so that a copied link opens the same view."""
+    if _link_was_dropped():
+        st.toast(
+            i18n.t(
+                "filters.notice_link_dropped",
+                lang,
+                limit=i18n.format_int(url_state.STREAMLIT_MAX_FIELDS, lang),
+            ),
+            icon="⚠️",
+        )
     catalog = filter_catalog()
     raw = _url_params()
     if not raw and _APPLIED_PARAMS in st.session_state:
@@ -246,13 +266,19 @@ def current_filter(lang: str) -> DossierFilter:
         st.toast(i18n.t(f"filters.notice_{notice.reason}", lang, param=notice.param), icon="⚠️")
     widgets_missing = any(key not in st.session_state for key in FILTER_WIDGET_KEYS)
     url_changed = st.session_state.get(_APPLIED_PARAMS) != url_state.to_params(wanted, catalog)
-    if _page_switched("_filter_page") or widgets_missing or url_changed:
+    # A period kept from before an import may lie outside the new data's bounds.
+    stale_dates = not _within(st.session_state.get(DATES_KEY, ()), catalog.date_bounds())
+    if _page_switched("_filter_page") or widgets_missing or url_changed or stale_dates:
         _seed_widgets(wanted, catalog)
     chosen = _filter_widgets(lang, catalog, wanted)
     applied = url_state.to_params(chosen, catalog)
     st.session_state[_APPLIED_PARAMS] = applied
     _write_url(applied)
     return chosen
+
+
+def _within(dates: Sequence[dt.date], bounds: tuple[dt.date, dt.date]) -> bool:
+    return all(bounds[0] <= day <= bounds[1] for day in dates)
 
 
 def _filter_widgets(
@@ -269,10 +295,11 @@ def _filter_widgets(
         on_change=_on_preset,
         args=(catalog,),
     )
+    earliest, latest = catalog.date_bounds()
     dates = sidebar.date_input(
         i18n.t("filters.dates", lang),
-        min_value=url_state.EARLIEST,
-        max_value=url_state.LATEST,
+        min_value=earliest,
+        max_value=latest,
         format="DD/MM/YYYY" if lang == "vi" else "YYYY-MM-DD",
         key=DATES_KEY,
         persist_state="session",

@@ -12,20 +12,26 @@ Parameters: `from`, `to` (YYYY-MM-DD), `agency` (agency code, repeatable, or `al
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+import polars as pl
+
 from onestop.calendar import month_end
-from onestop.filters import CHANNELS, RECEIVERS, DossierFilter
+from onestop.filters import CHANNELS, RECEIVERS, DossierFilter, pilot_filter
 
 PARAMS = ("from", "to", "agency", "channel", "field", "procedure", "receiver")
 ALL_AGENCIES = "all"
 CHANNEL_CODES = {name: code for code, name in CHANNELS.items()}
-# Dates outside this span are treated as malformed: they would only ever show an empty view and
-# the previous-period arithmetic must stay within Python's date range.
+# The plausible span of a period. A link's date outside it is treated as malformed (it would only
+# ever show an empty view) unless the data itself reaches there: see Catalog.date_bounds.
 EARLIEST = dt.date(2000, 1, 1)
 LATEST = dt.date(2100, 12, 31)
 MAX_VALUES = 1000  # more repeats than there are procedures is not a real link
+# Streamlit ignores a whole query string longer than these (streamlit.runtime.state.query_params,
+# sanitize_query_string) before any script sees it, so a page can only learn of it in the browser.
+STREAMLIT_MAX_FIELDS = 1000
+STREAMLIT_MAX_LENGTH = 512 * 1024
 PRESETS = ("this_month", "this_quarter", "this_year", "pilot", "custom")
 
 
@@ -39,10 +45,58 @@ class Catalog:
     pilot_agency_ids: tuple[int, ...]
     default_period: tuple[dt.date, dt.date]
     latest_received: dt.date  # "this month" is the month of this date, not of today's clock
+    # The first and last received dates in the data, stray ones included (None when empty).
+    data_span: tuple[dt.date | None, dt.date | None] = (None, None)
 
     def default_filter(self) -> DossierFilter:
         """The view a link without parameters opens."""
         return DossierFilter(*self.default_period, tuple(sorted(self.pilot_agency_ids)))
+
+    def date_bounds(self) -> tuple[dt.date, dt.date]:
+        """The first and last date a period may name: EARLIEST to LATEST, widened to the data's
+        received dates (stray ones too), the default period and every preset's period.
+
+        A stray date in the data (1900, 2999, year 23) then widens the range instead of putting
+        the default view or a preset outside the date picker's bounds, where Streamlit raises.
+        """
+        dates = [EARLIEST, LATEST, *self.default_period, self.latest_received]
+        dates.extend(day for day in self.data_span if day is not None)
+        for preset in PRESETS:
+            dates.extend(preset_period(preset, self) or ())
+        return min(dates), max(dates)
+
+
+def build_catalog(query: Callable[..., pl.DataFrame]) -> Catalog:
+    """The catalogue of one database, from its named queries (`query(name, params)` runs one).
+
+    The default view is the pilot's agencies over the pilot's period; without a pilot, every
+    agency over the span of received dates between EARLIEST and LATEST (the whole span when no
+    date lies there). "This month" and the other presets count from the end of that span.
+    """
+    agencies = query("agencies")
+    fields = query("fields")
+    procedures = query("procedures")
+    span = query("received_date_span", {"date_from": EARLIEST, "date_to": LATEST}).row(
+        0, named=True
+    )
+    first = span["first_plausible_on"] or span["first_received_on"]
+    last = span["last_plausible_on"] or span["last_received_on"]
+    pilot = pilot_filter(query("pilot_definition"), agencies)
+    if pilot is not None:
+        default = (pilot.date_from, pilot.date_to)
+    elif first is not None:
+        default = (first, last)
+    else:  # no received dossier yet: any period shows zeros, so take the plausible one
+        default = (EARLIEST, LATEST)
+    return Catalog(
+        agencies=dict(zip(agencies["code"], agencies["agency_id"], strict=True)),
+        fields=dict(zip(fields["code"], fields["field_id"], strict=True)),
+        procedures=dict(zip(procedures["code"], procedures["procedure_id"], strict=True)),
+        pilot_agency_ids=() if pilot is None else pilot.agency_ids,
+        default_period=default,
+        latest_received=last or default[1],
+        data_span=(span["first_received_on"], span["last_received_on"]),
+    )
 
 
 @dataclass(frozen=True)
@@ -58,14 +112,14 @@ def _single(values: Sequence[str]) -> str | None:
     return cleaned[-1] if cleaned else None
 
 
-def _date(value: str | None) -> dt.date | None:
+def _date(value: str | None, bounds: tuple[dt.date, dt.date]) -> dt.date | None:
     if value is None or len(value) != 10:
         return None
     try:
         parsed = dt.date.fromisoformat(value)
     except ValueError:
         return None
-    return parsed if EARLIEST <= parsed <= LATEST else None
+    return parsed if bounds[0] <= parsed <= bounds[1] else None
 
 
 def _period(
@@ -73,9 +127,10 @@ def _period(
 ) -> tuple[dt.date, dt.date]:
     default_from, default_to = catalog.default_period
     dates = {}
+    bounds = catalog.date_bounds()
     for name, default in (("from", default_from), ("to", default_to)):
         text = _single(raw.get(name, ()))
-        parsed = _date(text)
+        parsed = _date(text, bounds)
         if text is not None and parsed is None:
             notices.append(Notice(name, "invalid"))
         dates[name] = parsed or default

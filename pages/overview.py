@@ -13,8 +13,12 @@ counts = report.Form06(chosen, ui.query("form06_rows", chosen.params())).total
 if counts["received_total"] == 0:
     st.info(i18n.t("app.no_data", lang))
     st.stop()
-before = chosen.previous_period()
-previous = report.Form06(before, ui.query("form06_rows", before.params())).total
+before = chosen.previous_period()  # None when the period reaches back to the first date
+previous = (
+    None
+    if before is None
+    else report.Form06(before, ui.query("form06_rows", before.params())).total
+)
 monthly = ui.query("form06_counts_by_month", chosen.params())
 
 keys = list(overview.CARDS)
@@ -31,7 +35,7 @@ for row_start in range(0, len(keys), 4):
             chart_type="line",
         )
 
-if previous["received_total"]:
+if before is not None and previous["received_total"]:
     st.caption(
         i18n.t(
             "overview.previous_period",

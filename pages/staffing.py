@@ -26,9 +26,10 @@ def _answer(signature: tuple, question: staffing.Question, lang: str) -> dict:
     return staffing.answer(store, question, lang, markdown=True)
 
 
-def _within(value: float, bounds: tuple[float, float]) -> float:
-    """A measured figure the number input can show: data may hold any value."""
-    return min(max(round(value, 1), bounds[0]), bounds[1])
+def _bounds_holding(value: float, usual: tuple[float, float]) -> tuple[float, float]:
+    """The usual bounds, widened to hold a measured figure: tickets served in seconds or in hours
+    happen, and a number outside its bounds makes Streamlit raise."""
+    return min(usual[0], value), max(usual[1], value)
 
 
 signature = store.signature()
@@ -53,14 +54,13 @@ with st.sidebar.expander(i18n.t("staffing.what_ifs", lang), expanded=True):
 
 base = _measured(signature, chosen, ())
 measured_minutes = {
-    task: _within(base.task_minutes[task], staffing.TASK_MINUTES_RANGE)
-    for task in staffing.DEFAULT_TASK_MINUTES
+    task: max(round(base.task_minutes[task], 1), 0.1) for task in staffing.DEFAULT_TASK_MINUTES
 }
 with st.sidebar.expander(i18n.t("staffing.task_minutes", lang)):
     minutes = {
         task: st.number_input(
             i18n.t(f"staffing.task_{task}", lang),
-            *staffing.TASK_MINUTES_RANGE,
+            *_bounds_holding(measured_minutes[task], staffing.TASK_MINUTES_RANGE),
             value=measured_minutes[task],
             step=0.5,
             key=f"minutes_{task}",
@@ -88,10 +88,7 @@ with st.sidebar.expander(i18n.t("staffing.target", lang)):
 
 if not staff:
     st.stop()
-# What the inputs show is what the models use, also when a measured figure was out of range.
-changed = {
-    task: value for task, value in minutes.items() if value != round(base.task_minutes[task], 1)
-}
+changed = {task: value for task, value in minutes.items() if value != measured_minutes[task]}
 question = staffing.Question(
     chosen,
     tuple(sorted(staff)),

@@ -40,19 +40,19 @@ final as (
         date_trunc('month', month_from)::date as month,
         month_from,
         month_to,
+        -- A month without dossiers is one row of nulls from the lateral join: count(*) filter
+        -- gives it zeros, where count_if would give null.
         count(code)::bigint as received_total,
-        coalesce(count_if(is_received_online), 0)::bigint as received_online,
-        coalesce(count_if(is_received_in_person_or_postal), 0)::bigint
-            as received_in_person_or_postal,
-        coalesce(count_if(is_carried_over), 0)::bigint as carried_over,
-        coalesce(count_if(is_resolved), 0)::bigint as resolved_total,
-        coalesce(count_if(is_resolved_early), 0)::bigint as resolved_early,
-        coalesce(count_if(is_resolved_on_time), 0)::bigint as resolved_on_time,
-        coalesce(count_if(is_resolved_late), 0)::bigint as resolved_late,
-        coalesce(count_if(is_in_progress), 0)::bigint as in_progress_total,
-        coalesce(count_if(is_in_progress_within_deadline), 0)::bigint
-            as in_progress_within_deadline,
-        coalesce(count_if(is_in_progress_overdue), 0)::bigint as in_progress_overdue
+        count(*) filter (where is_received_online) as received_online,
+        count(*) filter (where is_received_in_person_or_postal) as received_in_person_or_postal,
+        count(*) filter (where is_carried_over) as carried_over,
+        count(*) filter (where is_resolved) as resolved_total,
+        count(*) filter (where is_resolved_early) as resolved_early,
+        count(*) filter (where is_resolved_on_time) as resolved_on_time,
+        count(*) filter (where is_resolved_late) as resolved_late,
+        count(*) filter (where is_in_progress) as in_progress_total,
+        count(*) filter (where is_in_progress_within_deadline) as in_progress_within_deadline,
+        count(*) filter (where is_in_progress_overdue) as in_progress_overdue
     from classified
     group by all
 )

@@ -31,18 +31,20 @@ calendar_days as (
     select range::date as day
     from range(
         coalesce((select min(received_on) from done), $date_from::date),
-        coalesce((select max(ended_on) from done), $date_to::date) + interval 1 day,
+        coalesce((select max(ended_on) from done), $date_from::date) + interval 1 day,
         interval 1 day
     )
 ),
 
 -- Each day's position among working days, so that a difference of positions counts them.
+-- A running sum over rows: a filtered count over the default range frame takes minutes once a
+-- stray date stretches the calendar over centuries.
 working_day_index as (
     select
         calendar_days.day,
-        count(*) filter (
-            where isodow(calendar_days.day) < 6 and holidays.day is null
-        ) over (order by calendar_days.day) as position
+        sum((isodow(calendar_days.day) < 6 and holidays.day is null)::integer) over (
+            order by calendar_days.day rows between unbounded preceding and current row
+        ) as position
     from calendar_days
     left join holidays on holidays.day = calendar_days.day
 ),
@@ -63,12 +65,14 @@ final as (
         coalesce(procedures.code, '—') as procedure_code,
         coalesce(procedures.name, '—') as procedure,
         procedures.processing_days as legal_days,
-        count_if(classified.is_received_in_period)::bigint as received_in_period,
-        -- digitised may be unknown (null): a group where it always is counts 0, not null
-        count_if(classified.is_received_in_period and coalesce(classified.digitised, false))
-            ::bigint as received_digitised,
-        count_if(classified.is_received_in_period and classified.digitised is not null)::bigint
-            as received_digitisation_known,
+        -- count(*) filter, not count_if: digitised is null when unknown, and count_if over
+        -- nothing but nulls gives null instead of 0.
+        count(*) filter (where classified.is_received_in_period) as received_in_period,
+        count(*) filter (where classified.is_received_in_period and classified.digitised)
+            as received_digitised,
+        count(*) filter (
+            where classified.is_received_in_period and classified.digitised is not null
+        ) as received_digitisation_known,
         count(done_days.code) as resolved_timed,
         coalesce(sum(done_days.working_days), 0)::bigint as working_days_total
     from classified

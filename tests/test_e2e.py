@@ -350,7 +350,7 @@ def test_importing_a_sample_through_the_page(browser, demo_db: Path, tmp_path: P
         page = new_page(browser, viewport={"width": 1400, "height": 2400})
         open_page(page, f"{url}/import_data")
         sample = ROOT / "data" / "samples" / "ho_so_dvc_quoc_gia.csv"
-        upload = page.locator('input[type="file"]')
+        upload = page.locator('.st-key-import_upload input[type="file"]')
         wait_for_run(page, lambda: upload.set_input_files(str(sample)), "uploading a sample")
         _assert_no_error(page, "import preview")
         confirm = page.get_by_role("button", name="Xác nhận nhập vào cơ sở dữ liệu")

@@ -41,3 +41,14 @@ def test_the_expression_agrees_with_compute_row_by_row(key: str) -> None:
     frame = pl.DataFrame(rows)
     values = frame.select(metrics.expression(key))[key].to_list()
     assert values == pytest.approx([metrics.compute(key, row) for row in rows], nan_ok=True)
+
+
+@pytest.mark.parametrize("key", list(metrics.MEASURES))
+def test_a_group_without_dossiers_gives_zero_counts_and_no_shares(key: str) -> None:
+    """A month with no dossiers may arrive with null or absent counts: never a TypeError."""
+    empty_months = [{name: None for name in COUNTS}, {}, {name: 0 for name in COUNTS}]
+    kind = metrics.MEASURES[key].kind
+    for counts in empty_months:
+        assert metrics.compute(key, counts) == (0 if kind == "count" else None)
+    frame = pl.DataFrame(empty_months[0], schema={name: pl.Int64 for name in COUNTS})
+    assert frame.select(metrics.expression(key))[key].to_list() == [0 if kind == "count" else None]

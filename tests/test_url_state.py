@@ -5,8 +5,10 @@ import datetime as dt
 import pytest
 
 from onestop import url_state
+from onestop.db import Store
 from onestop.filters import DossierFilter
 from onestop.url_state import Catalog, Notice
+from tests.conftest import dossier
 
 CATALOG = Catalog(
     agencies={"STP": 1, "SXD": 2, "SYT": 10},
@@ -150,3 +152,87 @@ def test_a_period_is_named_by_its_preset():
         url_state.matching_preset((dt.date(2023, 11, 2), dt.date(2023, 11, 30)), CATALOG)
         == "custom"
     )
+
+
+# --- dates the data holds, whatever they are --------------------------------------------------
+
+
+def _catalog_with_data(first: dt.date, latest: dt.date) -> Catalog:
+    """No pilot: the default view is the whole span of received dates."""
+    return Catalog({}, {}, {}, (), (first, latest), latest, (first, latest))
+
+
+@pytest.mark.parametrize(
+    ("first", "latest"),
+    [
+        (dt.date(1900, 1, 1), dt.date(2023, 12, 31)),
+        (dt.date(2023, 1, 1), dt.date(2999, 1, 1)),
+        (dt.date(23, 3, 1), dt.date(2023, 12, 31)),
+        (dt.date(1, 1, 1), dt.date(9999, 12, 31)),
+    ],
+)
+def test_date_bounds_hold_the_data_the_default_view_and_every_preset(first, latest):
+    catalog = _catalog_with_data(first, latest)
+    low, high = catalog.date_bounds()
+    assert low <= min(first, url_state.EARLIEST) and high >= max(latest, url_state.LATEST)
+    for preset in url_state.PRESETS:
+        for day in url_state.preset_period(preset, catalog) or ():
+            assert low <= day <= high, preset
+
+
+def test_a_link_may_name_dates_the_data_holds_but_not_beyond():
+    catalog = _catalog_with_data(dt.date(1900, 1, 1), dt.date(2023, 12, 31))
+    chosen, notices = url_state.parse({"from": ["1900-01-01"], "to": ["1900-12-31"]}, catalog)
+    assert (chosen.date_from, chosen.date_to) == (dt.date(1900, 1, 1), dt.date(1900, 12, 31))
+    assert notices == []
+    _, notices = url_state.parse({"from": ["1899-12-31"]}, catalog)
+    assert notices == [Notice("from", "invalid")]
+    assert url_state.parse(url_state.to_params(chosen, catalog), catalog) == (chosen, [])
+
+
+def test_streamlit_still_drops_query_strings_beyond_the_limits_we_announce():
+    """The link notice relies on these limits of a Streamlit internal: fail loudly if they move."""
+    from streamlit.runtime.state.query_params import sanitize_query_string
+
+    at_limit = "&".join(["procedure=x"] * url_state.STREAMLIT_MAX_FIELDS)
+    assert sanitize_query_string(at_limit) == at_limit
+    assert sanitize_query_string(at_limit + "&procedure=y") == ""
+    longest = "a=" + "x" * (url_state.STREAMLIT_MAX_LENGTH - 2)
+    assert sanitize_query_string(longest) == longest
+    assert sanitize_query_string(longest + "x") == ""
+
+
+def test_one_stray_date_widens_the_bounds_but_not_the_default_view(small_db):
+    path = small_db(
+        [
+            dossier("A"),
+            dossier("B", received_at=dt.datetime(2023, 5, 2, 8)),
+            dossier("STRAY", received_at=dt.datetime(2999, 1, 1, 9)),
+            dossier("OLD", received_at=dt.datetime(1900, 1, 1, 9)),
+        ]
+    )
+    store = Store(path)
+    span = store.query(
+        "received_date_span", {"date_from": url_state.EARLIEST, "date_to": url_state.LATEST}
+    )
+    assert span.row(0, named=True) == {
+        "first_received_on": dt.date(1900, 1, 1),
+        "last_received_on": dt.date(2999, 1, 1),
+        "first_plausible_on": dt.date(2023, 3, 1),
+        "last_plausible_on": dt.date(2023, 5, 2),
+    }
+    catalog = url_state.build_catalog(store.query)
+    assert catalog.default_period == (dt.date(2023, 3, 1), dt.date(2023, 5, 2))
+    assert catalog.latest_received == dt.date(2023, 5, 2)
+    assert catalog.date_bounds() == (dt.date(1900, 1, 1), dt.date(2999, 1, 1))
+
+
+def test_only_stray_dates_give_their_own_span(small_db):
+    path = small_db([dossier("OLD", received_at=dt.datetime(1900, 6, 1, 9))])
+    catalog = url_state.build_catalog(Store(path).query)
+    assert catalog.default_period == (dt.date(1900, 6, 1), dt.date(1900, 6, 1))
+    assert url_state.preset_period("this_year", catalog) == (
+        dt.date(1900, 1, 1),
+        dt.date(1900, 12, 31),
+    )
+    assert catalog.date_bounds() == (dt.date(1900, 1, 1), url_state.LATEST)
