@@ -255,6 +255,8 @@ def measure_size(path: Path, parts: set[str], import_rows: int, repeats: int) ->
     """Every part asked for, on one database file."""
     chosen = full_span(path)
     results: dict[str, Any] = {
+        "measured_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "load_average": round(os.getloadavg()[0], 2),
         "database": str(path),
         "filter": f"all agencies, {chosen.date_from} to {chosen.date_to}",
         "dossiers": _dossier_count(path),
@@ -294,6 +296,7 @@ def measure_size(path: Path, parts: set[str], import_rows: int, repeats: int) ->
         results["staffing"] = bench_staffing(path)
     if "import" in parts:
         results["import_increment"] = incremental_import(path, INCREMENT_ROWS)
+    results["load_average_after"] = round(os.getloadavg()[0], 2)
     if "pages" in results and "pandas" in results:
         results["pandas_ratio"] = {
             page: round(results["pandas"]["page_seconds"][page] / figures["query_seconds"], 1)
@@ -381,6 +384,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return results
 
 
+def added_to(earlier: dict[str, Any], results: dict[str, Any]) -> dict[str, Any]:
+    """This run's results over an earlier run's (`--add`): the sizes, import and load figures it
+    did not measure again are kept, each with its own time and load average."""
+    merged = {**earlier, **{k: v for k, v in results.items() if k != "sizes"}}
+    merged["sizes"] = {**earlier.get("sizes", {}), **results["sizes"]}
+    merged["sizes"] = dict(sorted(merged["sizes"].items(), key=lambda item: int(item[0])))
+    for part in ("import_csv", "load"):
+        if part not in results and part in earlier:
+            merged[part] = earlier[part]
+    merged["runs"] = [*earlier.get("runs", [earlier["measured_at"]]), results["measured_at"]]
+    return merged
+
+
 # --- the report -----------------------------------------------------------------------------
 
 
@@ -405,10 +421,20 @@ def to_markdown(results: dict[str, Any]) -> str:
         f"after (1 minute). DuckDB {m['duckdb']}, Polars {m['polars']}, pandas {m['pandas']}, "
         f"Streamlit {m['streamlit']}, Python {m['python']}.",
     ]
-    if m["load_average"][0] > 1.5:
-        lines += ["", "**Measured on a busy machine: the times below are not the machine's.**"]
     sizes = results["sizes"]
     labels = {key: f"{int(key) / 1e6:g}M" for key in sizes}
+    loads = [m["load_average"][0]]
+    for key, size in sizes.items():
+        if "measured_at" in size:
+            loads += [size["load_average"], size["load_average_after"]]
+            lines += [
+                "" if len(loads) == 3 else None,
+                f"- {labels[key]}: measured from {size['measured_at']}, load average "
+                f"{size['load_average']} before and {size['load_average_after']} after.",
+            ]
+    lines = [line for line in lines if line is not None]
+    if max(loads) > 1.5:
+        lines += ["", "**Measured on a busy machine: the times below are not the machine's.**"]
     if any("pages" in size for size in sizes.values()):
         lines += ["", "## Pages (uncached; all agencies over every day held)", ""]
         header = "| page |"
@@ -494,8 +520,10 @@ def to_markdown(results: dict[str, Any]) -> str:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     results = run(args)
-    out = Path(args.out)
+    out = Path(args.folder)
     out.mkdir(parents=True, exist_ok=True)
+    if args.add and (out / "results.json").is_file():
+        results = added_to(json.loads((out / "results.json").read_text()), results)
     (out / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
     text = to_markdown(results)
     (out / "results.md").write_text(text, encoding="utf-8")
@@ -542,7 +570,15 @@ def add_command(commands, db_help: str) -> None:
     parser.add_argument(
         "--load-seconds", type=number_in(1, 3600), default=60.0, help="per browser run"
     )
-    parser.add_argument("--out", default=str(BENCH_DIR), help="folder for results.json and .md")
+    # dest "folder": the shared checks of output *files* (args.out) do not apply to a folder.
+    parser.add_argument(
+        "--out", dest="folder", default=str(BENCH_DIR), help="folder for results.json and .md"
+    )
+    parser.add_argument(
+        "--add",
+        action="store_true",
+        help="keep the sizes of the folder's earlier results this run does not measure again",
+    )
     parser.add_argument("--format", choices=["table", "json"], default="table")
     # Without --db the benchmark uses (and builds) its cached demos.
     parser.set_defaults(run=cmd_bench, uses_database=lambda args: bool(args.db))

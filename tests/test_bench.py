@@ -80,6 +80,7 @@ def test_pandas_does_each_pages_other_work_as_the_dashboard_does(frames, store) 
 
 def test_the_bench_runs_at_a_tiny_size_and_writes_its_tables(demo_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "results"
+    out.mkdir()  # an existing folder, as bench/ itself is
     argv = ["bench", "--db", str(demo_db), "--only", "queries,pages,pandas", "--repeats", "1"]
     assert main([*argv, "--out", str(out)]) == 0
     results = json.loads((out / "results.json").read_text())
@@ -90,3 +91,25 @@ def test_the_bench_runs_at_a_tiny_size_and_writes_its_tables(demo_db: Path, tmp_
     assert set(size["pandas_ratio"]) == set(bench.PAGES_MEASURED)
     text = (out / "results.md").read_text()
     assert "pandas ÷ questions" in text and "| overview |" in text
+
+
+def test_a_run_added_to_earlier_results_keeps_the_sizes_it_did_not_measure(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "results"
+    out.mkdir()
+    earlier = {
+        "measured_at": "2026-01-01T10:00:00",
+        "machine": {"cores": 2},
+        "sizes": {"99000000": {"dossiers": 99_000_000, "load_average": 0.5}},
+        "load": {"skipped": "no Chromium"},
+    }
+    (out / "results.json").write_text(json.dumps(earlier))
+    argv = ["bench", "--db", str(demo_db), "--only", "queries", "--add", "--out", str(out)]
+    assert main(argv) == 0
+    results = json.loads((out / "results.json").read_text())
+    assert list(results["sizes"])[-1] == "99000000" and len(results["sizes"]) == 2
+    assert results["load"] == earlier["load"]
+    assert results["runs"][0] == earlier["measured_at"]
+    (size,) = [v for k, v in results["sizes"].items() if k != "99000000"]
+    assert size["load_average"] >= 0 and "measured from" in (out / "results.md").read_text()
