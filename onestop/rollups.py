@@ -39,6 +39,7 @@ BUILD_ORDER = (
     "rollup_overdue_spells",
     "rollup_receptions_by_hour",
     "rollup_counter_visits_by_hour",
+    "rollup_received_days",
     "rollup_state",  # last: what the others were built from
 )
 TABLES = BUILD_ORDER[1:]
@@ -61,6 +62,7 @@ QUESTIONS: dict[str, tuple[str, ...]] = {
     "receptions_by_staffer": (),
     "receptions_by_staffer_month": (),
     "receptions_by_weekday_hour": ("procedure_ids",),
+    "received_date_span": (),
     "resolved_days_late": ("procedure_ids",),
     "resolved_timeliness_by_procedure_month": (),
     "staffer_breadth_by_month": (),
