@@ -256,7 +256,8 @@ def measure_size(path: Path, parts: set[str], import_rows: int, repeats: int) ->
     chosen = full_span(path)
     results: dict[str, Any] = {
         "measured_at": dt.datetime.now().isoformat(timespec="seconds"),
-        "load_average": round(os.getloadavg()[0], 2),
+        # The 1-minute load average at the start and end of each part measured.
+        "load_averages": [round(os.getloadavg()[0], 2)],
         "database": str(path),
         "filter": f"all agencies, {chosen.date_from} to {chosen.date_to}",
         "dossiers": _dossier_count(path),
@@ -296,14 +297,19 @@ def measure_size(path: Path, parts: set[str], import_rows: int, repeats: int) ->
         results["staffing"] = bench_staffing(path)
     if "import" in parts:
         results["import_increment"] = incremental_import(path, INCREMENT_ROWS)
-    results["load_average_after"] = round(os.getloadavg()[0], 2)
-    if "pages" in results and "pandas" in results:
-        results["pandas_ratio"] = {
-            page: round(results["pandas"]["page_seconds"][page] / figures["query_seconds"], 1)
-            for page, figures in results["pages"].items()
-            if page in results["pandas"]["page_seconds"] and figures["query_seconds"] > 0
+    results["load_averages"].append(round(os.getloadavg()[0], 2))
+    return with_ratios(results)
+
+
+def with_ratios(size: dict[str, Any]) -> dict[str, Any]:
+    """A size's pandas seconds ÷ its pages' question seconds, once it has both."""
+    if "pages" in size and "pandas" in size:
+        size["pandas_ratio"] = {
+            page: round(size["pandas"]["page_seconds"][page] / figures["query_seconds"], 1)
+            for page, figures in size["pages"].items()
+            if page in size["pandas"]["page_seconds"] and figures["query_seconds"] > 0
         }
-    return results
+    return size
 
 
 def _dossier_count(path: Path) -> int:
@@ -388,8 +394,15 @@ def added_to(earlier: dict[str, Any], results: dict[str, Any]) -> dict[str, Any]
     """This run's results over an earlier run's (`--add`): the sizes, import and load figures it
     did not measure again are kept, each with its own time and load average."""
     merged = {**earlier, **{k: v for k, v in results.items() if k != "sizes"}}
-    merged["sizes"] = {**earlier.get("sizes", {}), **results["sizes"]}
-    merged["sizes"] = dict(sorted(merged["sizes"].items(), key=lambda item: int(item[0])))
+    sizes = dict(earlier.get("sizes", {}))
+    for key, size in results["sizes"].items():
+        # A size measured in parts (e.g. --only pages, then --only pandas) gathers them.
+        before = sizes.get(key, {})
+        if "measured_at" in before:
+            size = {**size, "measured_at": before["measured_at"]}
+            size["load_averages"] = before.get("load_averages", []) + size["load_averages"]
+        sizes[key] = with_ratios({**before, **size})
+    merged["sizes"] = dict(sorted(sizes.items(), key=lambda item: int(item[0])))
     for part in ("import_csv", "load"):
         if part not in results and part in earlier:
             merged[part] = earlier[part]
@@ -414,25 +427,24 @@ def to_markdown(results: dict[str, Any]) -> str:
     """The results as the tables the README and the issue's note quote."""
     m = results["machine"]
     lines = [
-        f"# onestop bench, {results['measured_at']}",
+        f"# onestop bench, {', '.join(results.get('runs', [results['measured_at']]))}",
         "",
         f"Machine: {m['cores']} cores ({m['processor']}), {m['memory_gb']} GB memory; load "
         f"average {m['load_average'][0]} before and {m.get('load_average_after', ['?'])[0]} "
-        f"after (1 minute). DuckDB {m['duckdb']}, Polars {m['polars']}, pandas {m['pandas']}, "
-        f"Streamlit {m['streamlit']}, Python {m['python']}.",
+        f"after the last run (1 minute). DuckDB {m['duckdb']}, Polars {m['polars']}, "
+        f"pandas {m['pandas']}, Streamlit {m['streamlit']}, Python {m['python']}.",
     ]
     sizes = results["sizes"]
     labels = {key: f"{int(key) / 1e6:g}M" for key in sizes}
     loads = [m["load_average"][0]]
     for key, size in sizes.items():
         if "measured_at" in size:
-            loads += [size["load_average"], size["load_average_after"]]
-            lines += [
-                "" if len(loads) == 3 else None,
-                f"- {labels[key]}: measured from {size['measured_at']}, load average "
-                f"{size['load_average']} before and {size['load_average_after']} after.",
-            ]
-    lines = [line for line in lines if line is not None]
+            lines += [""] if len(loads) == 1 else []
+            loads += size["load_averages"]
+            lines.append(
+                f"- {labels[key]}: measured from {size['measured_at']}, load average between "
+                f"{min(size['load_averages'])} and {max(size['load_averages'])} (1 minute)."
+            )
     if max(loads) > 1.5:
         lines += ["", "**Measured on a busy machine: the times below are not the machine's.**"]
     if any("pages" in size for size in sizes.values()):

@@ -93,23 +93,39 @@ def test_the_bench_runs_at_a_tiny_size_and_writes_its_tables(demo_db: Path, tmp_
     assert "pandas ÷ questions" in text and "| overview |" in text
 
 
-def test_a_run_added_to_earlier_results_keeps_the_sizes_it_did_not_measure(
+def test_a_run_added_to_earlier_results_keeps_what_it_did_not_measure(
     demo_db: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "results"
     out.mkdir()
+    store = db.Store(demo_db)
+    key = str(store.query("data_status")["dossiers"][0])
+    store.close()
     earlier = {
         "measured_at": "2026-01-01T10:00:00",
         "machine": {"cores": 2},
-        "sizes": {"99000000": {"dossiers": 99_000_000, "load_average": 0.5}},
+        "sizes": {
+            "99000000": {"dossiers": 99_000_000, "measured_at": "x", "load_averages": [0.5, 0.7]},
+            # The same size, measured in an earlier part: its pages and pandas figures stay.
+            key: {
+                "measured_at": "2026-01-01T10:00:01",
+                "load_averages": [0.25, 9.5],
+                "pages": {"overview": {"query_seconds": 0.5, "page_seconds": 1.0}},
+                "pandas": {"page_seconds": {"overview": 5.0}},
+            },
+        },
         "load": {"skipped": "no Chromium"},
     }
     (out / "results.json").write_text(json.dumps(earlier))
     argv = ["bench", "--db", str(demo_db), "--only", "queries", "--add", "--out", str(out)]
     assert main(argv) == 0
     results = json.loads((out / "results.json").read_text())
-    assert list(results["sizes"])[-1] == "99000000" and len(results["sizes"]) == 2
+    assert list(results["sizes"]) == [key, "99000000"]
     assert results["load"] == earlier["load"]
     assert results["runs"][0] == earlier["measured_at"]
-    (size,) = [v for k, v in results["sizes"].items() if k != "99000000"]
-    assert size["load_average"] >= 0 and "measured from" in (out / "results.md").read_text()
+    size = results["sizes"][key]
+    assert set(size["queries"]) == set(db.query_names())
+    assert size["pandas_ratio"] == {"overview": 10.0}
+    assert size["measured_at"] == "2026-01-01T10:00:01" and len(size["load_averages"]) == 4
+    text = (out / "results.md").read_text()
+    assert "load average between 0.25 and" in text and "| overview | 0.50 |" in text
