@@ -337,7 +337,11 @@ def machine() -> dict[str, Any]:
     if cpuinfo.is_file():
         found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
         model = found.group(1).strip() if found else None
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
     return {
+        "commit": commit or None,  # the code measured
         "cores": os.cpu_count(),
         "processor": model or platform.processor(),
         "memory_gb": memory_gb,
