@@ -6,12 +6,12 @@ user reads one sentence in their language (details are hidden by .streamlit/conf
 
 import streamlit as st
 
-from onestop import page_guard, ui
-from onestop.i18n import t
+from onestop.core.i18n import t
+from onestop.web import auth, page_guard, session
 
 st.set_page_config(page_title="onestop", page_icon=":material/account_balance:", layout="wide")
-lang = ui.language_switch()
-ui.require_login(lang)
+lang = session.language_switch()
+auth.require_login(lang)
 
 navigation = st.navigation(
     {

@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from onestop.i18n import t  # noqa: E402
+from onestop.core.i18n import t  # noqa: E402
 from tests.test_e2e import (  # noqa: E402 - the repository root must be importable first
     CHROMIUM,
     CHROMIUM_FLAGS,
@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from playwright.sync_api import sync_playwright
 
-    from onestop import db
+    from onestop.core import db
 
     status = db.Store(Path(args.db)).query("data_status").row(0, named=True)
     link = f"from={status['first_received_on']}&to={status['last_received_on']}&agency=all"

@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from onestop import db
+    from onestop.core import db
 
     # Time every question the pages ask, and keep every store so it can be closed.
     asked: list[tuple[str, float]] = []

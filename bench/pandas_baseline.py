@@ -26,9 +26,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from bench/: make the repository importable
 
-from onestop import db  # noqa: E402
-from onestop.calendar import public_holidays  # noqa: E402
-from onestop.filters import DossierFilter  # noqa: E402
+from onestop.core import db  # noqa: E402
+from onestop.core.calendar import public_holidays  # noqa: E402
+from onestop.core.filters import DossierFilter  # noqa: E402
 
 OPEN = [2, 4, 5, 6]
 CLOSED = [7, 8, 9, 10]

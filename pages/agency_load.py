@@ -2,16 +2,18 @@
 
 import streamlit as st
 
-from onestop import agency_load, i18n, ui
+from onestop.core import i18n
+from onestop.views import agency_load
+from onestop.web import filter_bar, session, show
 
-lang = ui.language()
-if not ui.page_header("agency_load.page_title", lang):
+lang = session.language()
+if not session.page_header("agency_load.page_title", lang):
     st.stop()
-chosen = ui.current_filter(lang)
+chosen = filter_bar.current_filter(lang)
 params = chosen.params()
 st.caption(i18n.t("agency_load.intro", lang))
 
-agencies = ui.query("receptions_by_agency", params)
+agencies = session.query("receptions_by_agency", params)
 if agencies.is_empty():
     st.info(i18n.t("app.no_data", lang))
     st.stop()
@@ -23,8 +25,8 @@ def labels(names: list[str]) -> dict[str, str]:
 
 
 shares = agency_load.agency_shares(agencies)
-ui.show_chart(agency_load.agency_chart(shares, lang), "agency_dossiers", lang)
-ui.show_table(
+show.show_chart(agency_load.agency_chart(shares, lang), "agency_dossiers", lang)
+show.show_table(
     shares,
     "agency_load_agencies",
     lang,
@@ -33,9 +35,9 @@ ui.show_table(
 )
 
 st.subheader(i18n.t("agency_load.breadth_heading", lang))
-staffers = agency_load.staffer_table(ui.query("receptions_by_staffer", params), lang)
-ui.show_chart(agency_load.staffer_breadth_chart(staffers, lang), "staffer_breadth", lang)
-ui.show_table(
+staffers = agency_load.staffer_table(session.query("receptions_by_staffer", params), lang)
+show.show_chart(agency_load.staffer_breadth_chart(staffers, lang), "staffer_breadth", lang)
+show.show_table(
     staffers,
     "agency_load_staffers",
     lang,
@@ -43,15 +45,15 @@ ui.show_table(
 )
 
 st.subheader(i18n.t("agency_load.heatmap_heading", lang))
-by_hour = ui.query("receptions_by_weekday_hour", params)
+by_hour = session.query("receptions_by_weekday_hour", params)
 grid = agency_load.weekday_hour_grid(by_hour, lang)
-ui.show_chart(agency_load.heatmap_chart(grid, lang), "receptions_weekday_hour", lang)
+show.show_chart(agency_load.heatmap_chart(grid, lang), "receptions_weekday_hour", lang)
 outside = agency_load.receptions_outside_hours(by_hour)
 if outside:
     st.caption(i18n.t("agency_load.outside_hours", lang, count=i18n.format_int(outside, lang)))
 
 st.subheader(i18n.t("agency_load.rate_heading", lang))
-monthly = ui.query("receptions_by_staffer_month", params)
+monthly = session.query("receptions_by_staffer_month", params)
 rates = agency_load.per_working_day(monthly, chosen.date_from, chosen.date_to)
-ui.show_chart(agency_load.per_working_day_chart(rates, lang), "staffer_per_working_day", lang)
+show.show_chart(agency_load.per_working_day_chart(rates, lang), "staffer_per_working_day", lang)
 st.caption(i18n.t("agency_load.rate_caption", lang, top=agency_load.TOP_STAFFERS))

@@ -8,13 +8,15 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from onestop import db, i18n, importer, ui
-from onestop.text import markdown_literal
+from onestop import importing
+from onestop.core import db, i18n
+from onestop.core.text import markdown_literal
+from onestop.web import auth, session, show
 
-lang = ui.language()
+lang = session.language()
 st.title(i18n.t("import.page.title", lang))
 st.caption(i18n.t("import.page.intro", lang))
-if not ui.may_import():
+if not auth.may_import():
     st.warning(i18n.t("import.page.not_allowed", lang))
     st.stop()
 
@@ -33,7 +35,7 @@ def chosen_codes(unknown: dict[str, dict[str, int]]) -> dict[str, dict[str, int]
     chosen: dict[str, dict[str, int]] = {}
     for kind, values in unknown.items():
         kind_name = i18n.t(f"import.page.kind_{kind}", lang)
-        codes = range(1, importer.LARGEST_CODE[kind] + 1)
+        codes = range(1, importing.LARGEST_CODE[kind] + 1)
         for value, rows in values.items():
             digest = hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
             code = st.selectbox(
@@ -82,16 +84,16 @@ with tempfile.TemporaryDirectory(prefix="onestop-upload-") as folder:
         mapping_path.write_bytes(mapping_upload.getvalue())
         shown_paths[str(mapping_path)] = mapping_upload.name
     try:
-        aliases = importer.load_aliases(mapping_path)
-        export = importer.read_export(saved, aliases)
-    except importer.ImportFileError as error:
+        aliases = importing.load_aliases(mapping_path)
+        export = importing.read_export(saved, aliases)
+    except importing.ImportFileError as error:
         # File names and library messages are the file's text: escaped, never Markdown.
         st.error(error.message(lang, literal=markdown_literal, paths=shown_paths))
         st.stop()
 export.source = upload.name
 unknown = {
     kind: values
-    for kind, values in importer.prepare(export, aliases).unknown_values.items()
+    for kind, values in importing.prepare(export, aliases).unknown_values.items()
     if values
 }
 
@@ -115,13 +117,13 @@ if unknown:
     if chosen:
         st.download_button(
             i18n.t("import.page.mapping_download", lang),
-            importer.mapping_toml(chosen).encode("utf-8"),
+            importing.mapping_toml(chosen).encode("utf-8"),
             file_name="onestop_mapping.toml",
             mime="application/toml",
             key="import_mapping_download",
             icon=":material/download:",
         )
-prepared = importer.prepare(export, aliases.with_values(chosen))
+prepared = importing.prepare(export, aliases.with_values(chosen))
 
 st.subheader(i18n.t("import.page.preview", lang))
 # Empty cells read as empty, not as "None".
@@ -148,12 +150,12 @@ if prepared.rejects.height:
         | {reason: i18n.t("import.page.rejects_reason", lang)}
     )
     st.dataframe(shown, hide_index=True)
-    # ui.downloads keeps a cell such as =HYPERLINK(...) text in both the CSV and the XLSX.
-    ui.downloads(prepared.rejects, f"{Path(upload.name).stem}.rejects", lang)
+    # show.downloads keeps a cell such as =HYPERLINK(...) text in both the CSV and the XLSX.
+    show.downloads(prepared.rejects, f"{Path(upload.name).stem}.rejects", lang)
 
 if st.button(i18n.t("import.page.confirm", lang), type="primary", key="import_confirm"):
     try:
-        summaries, demo_removed = importer.apply_exports(db.resolve_db_path(), [prepared])
+        summaries, demo_removed = importing.apply_exports(db.resolve_db_path(), [prepared])
         summary = summaries[0]
     except (db.DatabaseError, OSError) as error:
         # The swap never happened, so the previous file is still the one being served.

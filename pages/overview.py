@@ -2,14 +2,17 @@
 
 import streamlit as st
 
-from onestop import i18n, overview, report, ui
+from onestop.core import i18n
+from onestop.reports import form06
+from onestop.views import overview
+from onestop.web import filter_bar, session
 
-lang = ui.language()
-if not ui.page_header("page.overview", lang):
+lang = session.language()
+if not session.page_header("page.overview", lang):
     st.stop()
-chosen = ui.current_filter(lang)
+chosen = filter_bar.current_filter(lang)
 
-counts = report.Form06(chosen, ui.query("form06_rows", chosen.params())).total
+counts = form06.Form06(chosen, session.query("form06_rows", chosen.params())).total
 if counts["received_total"] == 0:
     st.info(i18n.t("app.no_data", lang))
     st.stop()
@@ -17,9 +20,9 @@ before = chosen.previous_period()  # None when the period reaches back to the fi
 previous = (
     None
     if before is None
-    else report.Form06(before, ui.query("form06_rows", before.params())).total
+    else form06.Form06(before, session.query("form06_rows", before.params())).total
 )
-monthly = ui.query("form06_counts_by_month", chosen.params())
+monthly = session.query("form06_counts_by_month", chosen.params())
 
 keys = list(overview.CARDS)
 for row_start in range(0, len(keys), 4):

@@ -2,15 +2,17 @@
 
 import streamlit as st
 
-from onestop import i18n, index766, published, report, ui
-from onestop.form06_html import comparison_html, form06_table_html
-from onestop.form06_xlsx import form06_to_xlsx
+from onestop.core import i18n, published
+from onestop.reports import form06, index766
+from onestop.reports.form06_html import comparison_html, form06_table_html
+from onestop.reports.form06_xlsx import form06_to_xlsx
+from onestop.web import filter_bar, session, show
 
-lang = ui.language()
-if not ui.page_header("report.page_title", lang):
+lang = session.language()
+if not session.page_header("report.page_title", lang):
     st.stop()
-chosen = ui.current_filter(lang)
-form = report.Form06(chosen, ui.query("form06_rows", chosen.params()))
+chosen = filter_bar.current_filter(lang)
+form = form06.Form06(chosen, session.query("form06_rows", chosen.params()))
 start = i18n.format_date(chosen.date_from, lang)
 end = i18n.format_date(chosen.date_to, lang)
 
@@ -22,7 +24,7 @@ if form.rows.height == 0:
     st.stop()
 st.html(form06_table_html(form, lang))
 
-failures = report.identity_failures_markdown(form, lang)
+failures = form06.identity_failures_markdown(form, lang)
 if failures:
     st.error(failures)
 else:
@@ -45,7 +47,7 @@ xlsx_column.download_button(
 )
 csv_column.download_button(
     i18n.t("report.download_csv", lang),
-    report.to_csv(form).encode("utf-8-sig"),  # the BOM lets Excel read Vietnamese text
+    form06.to_csv(form).encode("utf-8-sig"),  # the BOM lets Excel read Vietnamese text
     file_name=f"{stem}.csv",
     mime="text/csv",
     key="report_csv",
@@ -55,7 +57,7 @@ csv_column.download_button(
 # --- Decision 766 indicators ------------------------------------------------------------------
 st.subheader(i18n.t("index766.heading", lang))
 st.caption(i18n.t("index766.intro", lang))
-procedures = ui.query("index766_by_procedure", index766.query_params(chosen))
+procedures = session.query("index766_by_procedure", index766.query_params(chosen))
 results = index766.evaluate(index766.total_counts(form.rows, procedures))
 columns = [*st.columns(3), *st.columns(3)]
 for column, result in zip(columns, results, strict=False):
@@ -73,7 +75,7 @@ per_agency = index766.per_agency(form.rows, procedures)
 st.dataframe(
     index766.per_agency_display(per_agency, lang), hide_index=True, key="index766_per_agency"
 )
-ui.downloads(per_agency, "index766_per_agency", lang)
+show.downloads(per_agency, "index766_per_agency", lang)
 with st.expander(i18n.t("index766.per_procedure", lang)):
     per_procedure = index766.procedure_times(procedures)
     st.dataframe(
@@ -81,7 +83,7 @@ with st.expander(i18n.t("index766.per_procedure", lang)):
         hide_index=True,
         key="index766_per_procedure",
     )
-    ui.downloads(per_procedure, "index766_per_procedure", lang)
+    show.downloads(per_procedure, "index766_per_procedure", lang)
 
 # --- checking a published summary ---------------------------------------------------------------
 st.subheader(i18n.t("report.check_heading", lang))

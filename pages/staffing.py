@@ -3,16 +3,18 @@
 import polars as pl
 import streamlit as st
 
-from onestop import i18n, staffing, ui
-from onestop.simulation import SimulationSettings
+from onestop import staffing
+from onestop.core import i18n
+from onestop.staffing.simulation import SimulationSettings
+from onestop.web import filter_bar, session, show
 
-lang = ui.language()
-if not ui.page_header("staffing.page_title", lang):
+lang = session.language()
+if not session.page_header("staffing.page_title", lang):
     st.stop()
 st.caption(i18n.t("staffing.intro", lang))
-chosen = ui.current_filter(lang)
-store = ui.store()
-agencies = ui.query("agencies")
+chosen = filter_bar.current_filter(lang)
+store = session.store()
+agencies = session.query("agencies")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -118,8 +120,8 @@ st.caption(
 )
 
 wait_chart, busy_chart = staffing.staffing_charts(result["scenarios"], question.target, lang)
-ui.show_chart(wait_chart, "staffing_wait", lang)
-ui.show_chart(busy_chart, "staffing_utilisation", lang)
+show.show_chart(wait_chart, "staffing_wait", lang)
+show.show_chart(busy_chart, "staffing_utilisation", lang)
 
 st.subheader(i18n.t("staffing.scenarios", lang))
 for scenario in result["scenarios"]:
@@ -132,7 +134,7 @@ table = staffing.scenario_frame(result["scenarios"]).with_columns(
         }
     )
 )
-ui.show_table(
+show.show_table(
     table,
     "staffing_scenarios",
     lang,

@@ -2,12 +2,14 @@
 
 import streamlit as st
 
-from onestop import i18n, throughput, ui
+from onestop.core import i18n
+from onestop.views import throughput
+from onestop.web import filter_bar, session, show
 
-lang = ui.language()
-if not ui.page_header("page.throughput", lang):
+lang = session.language()
+if not session.page_header("page.throughput", lang):
     st.stop()
-chosen = ui.current_filter(lang)
+chosen = filter_bar.current_filter(lang)
 st.caption(i18n.t("throughput.intro", lang))
 
 grain = (
@@ -20,7 +22,7 @@ grain = (
     )
     or throughput.DEFAULT_GRAIN
 )
-flow = ui.query(
+flow = session.query(
     "dossier_flow_by_period", {**chosen.params(), "grain": throughput.grain_param(grain)}
 )
 if flow.select("received", "resolved", "carried_over").sum().sum_horizontal()[0] == 0:
@@ -28,8 +30,8 @@ if flow.select("received", "resolved", "carried_over").sum().sum_horizontal()[0]
     st.stop()
 
 st.subheader(i18n.t("throughput.heading_flow", lang))
-ui.show_chart(throughput.received_spec(flow, grain, lang), "throughput_received", lang)
-ui.show_chart(throughput.resolved_spec(flow, grain, lang), "throughput_resolved", lang)
+show.show_chart(throughput.received_spec(flow, grain, lang), "throughput_received", lang)
+show.show_chart(throughput.resolved_spec(flow, grain, lang), "throughput_resolved", lang)
 st.subheader(i18n.t("throughput.heading_backlog", lang))
-ui.show_chart(throughput.backlog_spec(flow, grain, lang), "throughput_backlog", lang)
-ui.show_chart(throughput.cumulative_spec(flow, grain, lang), "throughput_cumulative", lang)
+show.show_chart(throughput.backlog_spec(flow, grain, lang), "throughput_backlog", lang)
+show.show_chart(throughput.cumulative_spec(flow, grain, lang), "throughput_cumulative", lang)

@@ -2,16 +2,18 @@
 
 import streamlit as st
 
-from onestop import i18n, timeliness, ui
+from onestop.core import i18n
+from onestop.views import timeliness
+from onestop.web import filter_bar, session, show
 
-lang = ui.language()
-if not ui.page_header("timeliness.page_title", lang):
+lang = session.language()
+if not session.page_header("timeliness.page_title", lang):
     st.stop()
-chosen = ui.current_filter(lang)
+chosen = filter_bar.current_filter(lang)
 params = chosen.params()
 st.caption(i18n.t("timeliness.intro", lang))
 
-resolved = ui.query("resolved_timeliness_by_procedure_month", params)
+resolved = session.query("resolved_timeliness_by_procedure_month", params)
 if resolved.is_empty():
     st.info(i18n.t("timeliness.no_resolved", lang))
 else:
@@ -24,11 +26,11 @@ else:
                     i18n.t("timeliness.top_label", lang), 5, 30, 10, key="timeliness_top"
                 )
             shares = timeliness.timeliness_shares(resolved, by, top)
-            ui.show_chart(timeliness.shares_chart(shares, by, lang), f"timeliness_by_{by}", lang)
+            show.show_chart(timeliness.shares_chart(shares, by, lang), f"timeliness_by_{by}", lang)
 
     st.subheader(i18n.t("timeliness.days_heading", lang))
-    days = ui.query("resolved_days_late", params)
-    ui.show_chart(timeliness.days_late_chart(days, lang), "timeliness_days_late", lang)
+    days = session.query("resolved_days_late", params)
+    show.show_chart(timeliness.days_late_chart(days, lang), "timeliness_days_late", lang)
     st.caption(i18n.t("timeliness.days_caption", lang))
 
 st.subheader(i18n.t("timeliness.overdue_heading", lang))
@@ -39,7 +41,7 @@ order = st.selectbox(
     format_func=lambda key: i18n.t(f"timeliness.sort_{key}", lang),
     key="timeliness_sort",
 )
-overdue = ui.query(
+overdue = session.query(
     "overdue_dossiers_in_progress", {**params, "order_by": timeliness.overdue_order(order)}
 )
 if overdue.is_empty():
@@ -62,4 +64,4 @@ else:
             "days_overdue": st.column_config.NumberColumn(labels["days_overdue"], format="%d"),
         },
     )
-    ui.downloads(overdue, "overdue_dossiers", lang)
+    show.downloads(overdue, "overdue_dossiers", lang)

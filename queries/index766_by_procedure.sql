@@ -42,7 +42,7 @@ calendar_days as (
 working_day_index as (
     select
         calendar_days.day,
-        sum((isodow(calendar_days.day) < 6 and holidays.day is null)::integer) over (
+        sum((isodow(calendar_days.day) - 1 < 5 and holidays.day is null)::integer) over (
             order by calendar_days.day rows between unbounded preceding and current row
         ) as position
     from calendar_days

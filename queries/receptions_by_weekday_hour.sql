@@ -1,4 +1,4 @@
--- One row per ISO weekday (1 = Monday) and hour of the day: dossiers received in the period.
+-- One row per weekday (0 = Monday) and hour of the day: dossiers received in the period.
 with
 
 classified as (
@@ -10,7 +10,7 @@ classified as (
 
 final as (
     select
-        isodow(received_at)::integer as weekday,
+        (isodow(received_at) - 1)::integer as weekday,
         hour(received_at)::integer as hour,
         count(*) as dossiers
     from classified

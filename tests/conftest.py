@@ -9,7 +9,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from onestop import db, demo
+from onestop import demo
+from onestop.core import db
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from onestop import db
+from onestop.core import db
 
 LINK = '<a href="https://evil.example/phish">CLICKME</a>'
 SCRIPT = "<script>window.__xss=1</script>SCRIPTED"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from onestop import db
+from onestop.core import db
 
 PERIOD = (dt.date(2023, 3, 1), dt.date(2023, 3, 31))
 

@@ -1,6 +1,6 @@
 """Shared helpers for page tests: run a page under AppTest, and check hostile links.
 
-Any page that calls `ui.current_filter` can reuse `assert_hostile_link_is_harmless` with
+Any page that calls `filter_bar.current_filter` can reuse `assert_hostile_link_is_harmless` with
 `HOSTILE_LINKS` (parametrise over them).
 """
 

@@ -9,9 +9,10 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from onestop import agency_load, report
-from onestop.db import Store
-from onestop.filters import DossierFilter
+from onestop.core.db import Store
+from onestop.core.filters import DossierFilter
+from onestop.reports import form06 as report
+from onestop.views import agency_load
 from tests.conftest import dossier
 from tests.test_timeliness import build_db
 
@@ -72,7 +73,7 @@ def test_receptions_by_staffer_counts_breadth(store: Store) -> None:
 
 def test_receptions_by_weekday_hour(store: Store) -> None:
     expected = pl.DataFrame(
-        {"weekday": [1, 3, 5, 5], "hour": [9, 8, 16, 18], "dossiers": [1, 2, 1, 1]},
+        {"weekday": [0, 2, 4, 4], "hour": [9, 8, 16, 18], "dossiers": [1, 2, 1, 1]},
         schema_overrides={"weekday": pl.Int32, "hour": pl.Int32},
     )
     assert_frame_equal(run(store, "receptions_by_weekday_hour"), expected)
@@ -100,7 +101,7 @@ def test_weekday_hour_grid_fills_counter_hours_and_names_days(store: Store) -> N
     spec = agency_load.heatmap_chart(agency_load.weekday_hour_grid(by_hour, "en"), "en")
     assert spec.title == "Busiest: Wednesday, 8:00–9:00 (2 dossiers)"
     saturday = pl.DataFrame(
-        {"weekday": [6], "hour": [8], "dossiers": [3]},
+        {"weekday": [5], "hour": [8], "dossiers": [3]},
         schema={"weekday": pl.Int32, "hour": pl.Int32, "dossiers": pl.Int64},
     )
     assert "Saturday" in agency_load.weekday_hour_grid(saturday, "en")["day"].to_list()

@@ -13,9 +13,11 @@ import polars as pl
 import pytest
 
 from bench import pandas_baseline as baseline
-from onestop import bench, db, index766
-from onestop.cli import main
-from onestop.filters import DossierFilter
+from onestop.cli import bench
+from onestop.cli.main import main
+from onestop.core import db
+from onestop.core.filters import DossierFilter
+from onestop.reports import index766
 
 # Mid-month at both ends, across a year end: carry-over, partial months, open dossiers.
 FILTER = DossierFilter(dt.date(2022, 11, 17), dt.date(2023, 8, 9))

@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from onestop.calendar import CounterHours, add_working_days, is_working_day, working_days
+from onestop.core.calendar import CounterHours, add_working_days, is_working_day, working_days
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ import re
 import polars as pl
 import pytest
 
-from onestop import charts
-from onestop.text import html_literal
+from onestop.core import charts
+from onestop.core.text import html_literal
 
 
 def spec(kind: str = "bar", values: list[int] | None = None, **extra) -> charts.ChartSpec:

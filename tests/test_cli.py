@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from onestop import cli, report
-from onestop.db import Store
-from onestop.filters import DossierFilter
+from onestop.cli import main as cli
+from onestop.core.db import Store
+from onestop.core.filters import DossierFilter
+from onestop.reports import form06 as report
 
 YEAR = ["--from", "2023-01-01", "--to", "2023-12-31"]
 
@@ -119,7 +120,7 @@ def test_demo_refuses_to_replace_imported_data(tmp_path: Path, capsys) -> None:
 
 
 def test_migrate_brings_an_old_file_up_to_date(tmp_path: Path, capsys) -> None:
-    from onestop import db
+    from onestop.core import db
 
     path = tmp_path / "old.duckdb"
     con = db.connect_for_writing(path)

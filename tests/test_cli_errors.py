@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from onestop import cli, demo, staffing
+from onestop import demo, staffing
+from onestop.cli import arguments
+from onestop.cli import main as cli
 from tests.conftest import build_small_db, dossier
 
 YEAR = ["--from", "2023-01-01", "--to", "2023-12-31"]
@@ -208,7 +210,7 @@ def test_a_database_without_a_pilot_asks_for_agencies(files, capsys) -> None:
     "argv",
     [
         ["demo", "--dossiers", str(demo.MIN_DOSSIERS), "--seed", "0"],
-        ["demo", "--dossiers", str(demo.MAX_DOSSIERS), "--seed", str(cli.LARGEST_SEED)],
+        ["demo", "--dossiers", str(demo.MAX_DOSSIERS), "--seed", str(arguments.LARGEST_SEED)],
         ["staffing", "--growth", "-99.5", "--days", "1", "--replications", "100"],
         ["staffing", "--growth", "1000", "--days", "1000", "--target-share", "1"],
         ["staffing", "--arrivals-per-hour", "0", "--service-minutes", "0.5", "--staff", "8"],
@@ -241,8 +243,8 @@ def test_the_ranges_are_the_pages_ranges() -> None:
 def test_a_demo_larger_than_the_memory_is_refused_before_it_starts() -> None:
     # About 600 bytes a dossier at the peak (measured: 684 MB at one million).
     with pytest.raises(cli.UsageError, match=r"needs about 6\.2 GB .* has 2\.0 GB: choose at most"):
-        cli.check_memory_for_demo(10_000_000, memory_bytes=2_000_000_000)
-    cli.check_memory_for_demo(10_000_000, memory_bytes=16_000_000_000)
+        arguments.check_memory_for_demo(10_000_000, memory_bytes=2_000_000_000)
+    arguments.check_memory_for_demo(10_000_000, memory_bytes=16_000_000_000)
     assert demo.memory_needed(demo.largest_fitting(2e9)) <= 2e9
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from onestop import db
+from onestop.core import db
 from tests.conftest import build_small_db, dossier
 
 

@@ -9,7 +9,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from onestop import cli, db, demo
+from onestop import demo
+from onestop.cli import main as cli
+from onestop.core import db
 
 PUBLISHED = {
     "received_total": 1700,

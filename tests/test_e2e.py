@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from onestop.i18n import t
+from onestop.core.i18n import t
 from tests.conftest import ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from onestop import i18n, url_state
+from onestop.core import i18n
+from onestop.web import url_state
 from tests.test_e2e import browser, server  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.e2e

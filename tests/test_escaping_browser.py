@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from onestop import db, i18n
+from onestop.core import db, i18n
 from tests.escaping_fixture import LINK, build_hostile_db
 from tests.test_e2e import (  # noqa: F401 (browser is a fixture)
     SCREENSHOTS,

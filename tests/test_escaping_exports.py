@@ -1,7 +1,7 @@
 """Every file we write opens in a spreadsheet as data: no formula, no hyperlink, no markup.
 
 The frames are the ones the pages offer for download, read from the hostile database; the bytes
-come from the same builders the pages call (onestop.exports, onestop.report, form06_xlsx).
+come from the same builders the pages call (core.exports, reports.form06, reports.form06_xlsx).
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ import openpyxl
 import polars as pl
 import pytest
 
-from onestop import cli, exports, i18n, report
-from onestop.db import Store
-from onestop.filters import DossierFilter
-from onestop.form06_xlsx import form06_to_xlsx
-from onestop.text import markdown_literal
+from onestop.cli import main as cli
+from onestop.core import exports, i18n
+from onestop.core.db import Store
+from onestop.core.filters import DossierFilter
+from onestop.core.text import markdown_literal
+from onestop.reports import form06 as report
+from onestop.reports.form06_xlsx import form06_to_xlsx
 from tests.escaping_fixture import (
     AT,
     BOLD,
@@ -56,7 +58,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
 def downloaded(store: Store, name: str) -> pl.DataFrame:
     params = PERIOD.params()
     if name == "index766_by_procedure":
-        from onestop import index766
+        from onestop.reports import index766
 
         params = index766.query_params(PERIOD)
     return store.query(name, params)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from onestop.text import html_literal, markdown_literal
+from onestop.core.text import html_literal, markdown_literal
 from tests.conftest import ROOT
 from tests.escaping_fixture import (
     ACTIVE_TAG,

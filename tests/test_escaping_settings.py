@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from onestop import db, i18n, page_guard
+from onestop.core import db, i18n
+from onestop.web import page_guard
 from tests.conftest import ROOT
 from tests.escaping_fixture import build_hostile_db
 
@@ -56,7 +57,7 @@ def _app(lang: str) -> None:
     """Three pages: one fails, one stops early, one reruns once; the `page` parameter picks."""
     import streamlit as st
 
-    from onestop import page_guard
+    from onestop.web import page_guard
 
     def failing() -> None:
         st.write("before the failure")

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from onestop.filters import DossierFilter
+from onestop.core.filters import DossierFilter
 
 
 def test_the_previous_period_has_the_same_length_just_before():

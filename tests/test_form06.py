@@ -8,10 +8,11 @@ import json
 import openpyxl
 import pytest
 
-from onestop import cli, report
-from onestop.db import Store
-from onestop.filters import DossierFilter
-from onestop.form06_xlsx import FIRST_DATA_ROW, form06_to_xlsx
+from onestop.cli import main as cli
+from onestop.core.db import Store
+from onestop.core.filters import DossierFilter
+from onestop.reports import form06 as report
+from onestop.reports.form06_xlsx import FIRST_DATA_ROW, form06_to_xlsx
 from tests.form06_fixture import PERIOD, build
 
 COLUMNS = list(report.FORM06_COUNTS)

@@ -19,7 +19,9 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from onestop import cli, db, importer
+from onestop import importing as importer
+from onestop.cli import main as cli
+from onestop.core import db
 from tests.conftest import dossier
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -528,7 +530,7 @@ def test_a_killed_import_leaves_the_old_database_intact(tmp_path: Path) -> None:
 READER = """
 import sys, time
 from pathlib import Path
-from onestop import db
+from onestop.core import db
 path, mode, stop = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
 # "hold": one connection kept open throughout; "store": the dashboard's reopening Store.
 held = db.connect_read_only(path) if mode == "hold" else db.Store(path)

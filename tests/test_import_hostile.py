@@ -15,7 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from onestop import cli, db, importer
+from onestop import importing as importer
+from onestop.cli import main as cli
+from onestop.core import db
 
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
 CORPUS = sorted(path for path in HOSTILE.iterdir() if path.is_file())

@@ -17,8 +17,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from onestop import cli, db, importer
-from onestop.text import markdown_literal
+from onestop import importing as importer
+from onestop.cli import main as cli
+from onestop.core import db
+from onestop.core.text import markdown_literal
 from tests.test_import import FAMILY_A, ROOT, row_a, write_csv
 
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
@@ -310,7 +312,7 @@ def test_an_uploaded_file_name_is_never_markup(tmp_path: Path, monkeypatch, name
 
 
 def test_every_rejection_reason_is_explained_in_both_languages() -> None:
-    from onestop import i18n
+    from onestop.core import i18n
 
     for reason in importer.reasons():
         texts = i18n.catalogue()[f"import.reason.{reason}"]

@@ -6,9 +6,11 @@ import datetime as dt
 
 import pytest
 
-from onestop import index766, published, report
-from onestop.db import Store
-from onestop.filters import DossierFilter
+from onestop.core import published
+from onestop.core.db import Store
+from onestop.core.filters import DossierFilter
+from onestop.reports import form06 as report
+from onestop.reports import index766
 from tests.form06_fixture import PERIOD, build
 
 INDICATOR = {indicator.code: indicator for indicator in index766.INDICATORS}

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from onestop import bench, db, i18n
-from onestop.filters import DossierFilter
+from onestop.cli import bench
+from onestop.core import db, i18n
+from onestop.core.filters import DossierFilter
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted((ROOT / "pages").glob("*.py"))
@@ -60,7 +61,7 @@ def _literal_keys(path: Path) -> set[str]:
 
 
 def test_every_key_used_in_code_is_defined() -> None:
-    files = [*PAGES, ROOT / "dashboard.py", *(ROOT / "onestop").glob("*.py")]
+    files = [*PAGES, ROOT / "dashboard.py", *(ROOT / "onestop").rglob("*.py")]
     used = set().union(*(_literal_keys(path) for path in files))
     assert used - i18n.catalogue().keys() == set()
 
@@ -68,7 +69,7 @@ def test_every_key_used_in_code_is_defined() -> None:
 def test_only_db_module_imports_duckdb() -> None:
     offenders = [
         path.relative_to(ROOT).as_posix()
-        for path in [*(ROOT / "onestop").glob("*.py"), *PAGES, ROOT / "dashboard.py"]
+        for path in [*(ROOT / "onestop").rglob("*.py"), *PAGES, ROOT / "dashboard.py"]
         if path.name != "db.py" and re.search(r"^\s*(import|from) duckdb", path.read_text(), re.M)
     ]
     assert offenders == []

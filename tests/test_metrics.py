@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from onestop import metrics
+from onestop.core import metrics
 
 COUNTS = {
     "received_total": 10, "received_online": 6, "received_in_person_or_postal": 3,

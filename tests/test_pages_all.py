@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from onestop import i18n
+from onestop.core import i18n
 from tests.conftest import ROOT
 from tests.page_checks import HOSTILE_LINKS, assert_hostile_link_is_harmless, run_page
 from tests.test_pages_overview_throughput import PAGES as HOSTILE_TESTED_ELSEWHERE

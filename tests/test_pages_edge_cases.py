@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from onestop import i18n, ui
+from onestop.core import i18n
+from onestop.web import filter_bar as ui
 from tests.conftest import ROOT, dossier
 from tests.page_checks import run_page
 from tests.worlds import World, build_world

@@ -73,7 +73,7 @@ def test_empty_database_gives_a_message_on_every_page(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: str
 ) -> None:
     """A new store, or one whose every imported row was rejected, has nothing to count."""
-    from onestop import db
+    from onestop.core import db
 
     empty = tmp_path / "empty.duckdb"
     db.connect_for_writing(empty).close()

@@ -10,10 +10,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from onestop import db, demo, i18n, throughput
-from onestop.db import Store
-from onestop.filters import DossierFilter
-from onestop.report import build_form06
+from onestop import demo
+from onestop.core import db, i18n
+from onestop.core.db import Store
+from onestop.core.filters import DossierFilter
+from onestop.reports.form06 import build_form06
+from onestop.views import throughput
 from tests.page_checks import HOSTILE_LINKS, assert_hostile_link_is_harmless, run_page, shown
 
 PAGES = ["pages/overview.py", "pages/throughput.py"]

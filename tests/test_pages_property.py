@@ -18,9 +18,13 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from onestop import i18n, metrics, overview, report, ui, url_state
-from onestop.db import Store
-from onestop.filters import DossierFilter
+from onestop.core import i18n, metrics
+from onestop.core.db import Store
+from onestop.core.filters import DossierFilter
+from onestop.reports import form06 as report
+from onestop.views import overview
+from onestop.web import filter_bar as ui
+from onestop.web import url_state
 from tests.conftest import ROOT
 from tests.worlds import (
     EXAMPLES,

@@ -7,7 +7,8 @@ import os
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from onestop import demo, i18n
+from onestop import demo
+from onestop.core import i18n
 
 PAGE = "../pages/report.py"
 

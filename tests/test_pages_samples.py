@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from onestop import importer, ui
-from onestop.db import Store
-from onestop.filters import CHANNELS
+from onestop import importing as importer
+from onestop.core.db import Store
+from onestop.core.filters import CHANNELS
+from onestop.web import filter_bar as ui
 from tests.conftest import ROOT
 from tests.page_checks import run_page
 

@@ -10,9 +10,10 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from onestop import db, report
-from onestop.db import Store
-from onestop.filters import DossierFilter
+from onestop.core import db
+from onestop.core.db import Store
+from onestop.core.filters import DossierFilter
+from onestop.reports import form06 as report
 
 PAGES = ("pages/timeliness.py", "pages/agency_load.py")
 PROJECT = Path(__file__).resolve().parent.parent

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from polars.testing import assert_frame_equal
 
-from onestop import bench, db, index766
-from onestop.cli import main
-from onestop.filters import DossierFilter
+from onestop.cli import bench
+from onestop.cli.main import main
+from onestop.core import db
+from onestop.core.filters import DossierFilter
+from onestop.reports import index766
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from onestop import db
+from onestop.core import db
 from tests.conftest import build_small_db, dossier
 
 
@@ -113,13 +113,13 @@ def test_form06_rows_groups_by_agency_and_field(tmp_path: Path) -> None:
 
 
 def _year_params(year: int) -> dict[str, object]:
-    from onestop.filters import DossierFilter
+    from onestop.core.filters import DossierFilter
 
     return DossierFilter(dt.date(year, 1, 1), dt.date(year, 12, 31)).params()
 
 
 def test_form06_counts_by_month_reconcile_with_each_month_report(demo_db: Path) -> None:
-    from onestop.filters import DossierFilter
+    from onestop.core.filters import DossierFilter
 
     store = db.Store(demo_db)
     months = store.query("form06_counts_by_month", _year_params(2023))
@@ -143,7 +143,7 @@ def test_dossier_flow_by_period_totals_match_form06(demo_db: Path) -> None:
 
 
 def test_pilot_filter_is_the_latest_pilot_over_its_period(tmp_path: Path) -> None:
-    from onestop.filters import pilot_filter
+    from onestop.core.filters import pilot_filter
 
     store = _with_pilot(build_small_db(tmp_path / "p.duckdb", []))
     chosen = pilot_filter(store.query("pilot_definition"), store.query("agencies"))

@@ -13,9 +13,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from onestop import bench, db, index766, overview, report, throughput, url_state
-from onestop.db import Store
-from onestop.filters import CHANNELS, RECEIVERS, DossierFilter
+from onestop.cli import bench
+from onestop.core import db
+from onestop.core.db import Store
+from onestop.core.filters import CHANNELS, RECEIVERS, DossierFilter
+from onestop.reports import form06 as report
+from onestop.reports import index766
+from onestop.views import overview, throughput
+from onestop.web import url_state
 from tests.worlds import EXAMPLES, build_world, links, worlds
 
 _numbers = itertools.count()

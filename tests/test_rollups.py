@@ -20,9 +20,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from onestop import bench, db, index766, rollups
-from onestop.cli import main
-from onestop.filters import DossierFilter
+from onestop.cli import bench
+from onestop.cli.main import main
+from onestop.core import db, rollups
+from onestop.core.filters import DossierFilter
+from onestop.reports import index766
 
 ORDER_KEYS = ("days_overdue", "due_on", "agency", "procedure", "code")
 ORDERED = {"overdue_dossiers_in_progress"}

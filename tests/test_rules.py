@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from onestop.db import Store, run_sql
-from onestop.filters import DossierFilter
+from onestop.core.db import Store, run_sql
+from onestop.core.filters import DossierFilter
 from tests.conftest import dossier
 
 D = dt.datetime

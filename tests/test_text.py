@@ -7,7 +7,7 @@ import io
 import polars as pl
 import pytest
 
-from onestop.text import csv_cell, csv_safe, fold, html_literal, markdown_literal
+from onestop.core.text import csv_cell, csv_safe, fold, html_literal, markdown_literal
 
 
 def test_fold_ignores_case_accents_and_spaces() -> None:

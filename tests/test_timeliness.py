@@ -9,9 +9,11 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from onestop import charts, db, report, timeliness
-from onestop.db import Store, run_sql
-from onestop.filters import DossierFilter
+from onestop.core import charts, db
+from onestop.core.db import Store, run_sql
+from onestop.core.filters import DossierFilter
+from onestop.reports import form06 as report
+from onestop.views import timeliness
 from tests.conftest import AGENCIES, DOSSIER_SCHEMA, FIELDS, STAFF, dossier
 
 PERIOD = DossierFilter(dt.date(2023, 3, 1), dt.date(2023, 4, 30))

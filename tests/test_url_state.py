@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 
-from onestop import url_state
-from onestop.db import Store
-from onestop.filters import DossierFilter
-from onestop.url_state import Catalog, Notice
+from onestop.core.db import Store
+from onestop.core.filters import DossierFilter
+from onestop.web import url_state
+from onestop.web.url_state import Catalog, Notice
 from tests.conftest import dossier
 
 CATALOG = Catalog(

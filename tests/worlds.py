@@ -21,8 +21,10 @@ from pathlib import Path
 import polars as pl
 from hypothesis import strategies as st
 
-from onestop import cli, db, url_state
-from onestop.filters import CHANNELS, DossierFilter
+from onestop.cli import main as cli
+from onestop.core import db
+from onestop.core.filters import CHANNELS, DossierFilter
+from onestop.web import url_state
 from tests.conftest import DOSSIER_SCHEMA
 
 # How many examples each property test draws: `ONESTOP_PROPERTY_EXAMPLES=500 pytest ...` for a

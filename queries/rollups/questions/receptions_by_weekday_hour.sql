@@ -1,4 +1,4 @@
--- One row per ISO weekday (1 = Monday) and hour of the day: dossiers received in the period,
+-- One row per weekday (0 = Monday) and hour of the day: dossiers received in the period,
 -- from the hourly reception rollup (no procedure there: a procedure filter reads dossier rows).
 with
 
@@ -15,7 +15,7 @@ received as (
 
 final as (
     select
-        isodow(day)::integer as weekday,
+        (isodow(day) - 1)::integer as weekday,
         hour::integer as hour,
         sum(dossiers)::bigint as dossiers
     from received

@@ -40,7 +40,7 @@ working_day_index as (
     select
         calendar_days.day,
         count(*) filter (
-            where isodow(calendar_days.day) < 6 and holidays.day is null
+            where isodow(calendar_days.day) - 1 < 5 and holidays.day is null
         ) over (order by calendar_days.day) as position
     from calendar_days
     left join holidays on holidays.day = calendar_days.day

@@ -1,0 +1,566 @@
+"""The one module that talks to DuckDB: paths, migrations, queries and bulk writes."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+import polars as pl
+
+from onestop.core import rollups
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+QUERIES_DIR = PROJECT_ROOT / "queries"
+SCHEMA_DIR = QUERIES_DIR / "schema"
+MACROS_DIR = QUERIES_DIR / "macros"
+DEFAULT_DB_PATH = Path("data") / "onestop.duckdb"
+DB_ENV_VAR = "ONESTOP_DB"
+
+_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+T = TypeVar("T")
+Connection = duckdb.DuckDBPyConnection  # for type hints in modules that must not import duckdb
+
+
+class DatabaseError(Exception):
+    """A database problem explained in one sentence, shown instead of a traceback."""
+
+
+def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
+    """The database path: the --db value, else $ONESTOP_DB, else data/onestop.duckdb."""
+    if cli_value:
+        return Path(cli_value)
+    if os.environ.get(DB_ENV_VAR):
+        return Path(os.environ[DB_ENV_VAR])
+    return DEFAULT_DB_PATH
+
+
+@cache
+def sql_text(name: str) -> str:
+    """The text of queries/<name>.sql (name may include a sub-folder)."""
+    path = QUERIES_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise KeyError(f"no query file {path}")
+    return path.read_text(encoding="utf-8")
+
+
+def query_names() -> list[str]:
+    """Every question the project asks: the .sql files directly under queries/."""
+    return sorted(path.stem for path in QUERIES_DIR.glob("*.sql"))
+
+
+def parameters_of(sql: str) -> set[str]:
+    """The named parameters ($name) a SQL text binds."""
+    without_comments = re.sub(r"--[^\n]*", "", sql)
+    return set(_PARAMETER.findall(without_comments))
+
+
+@cache
+def _macro_sql() -> tuple[str, ...]:
+    """The rule macros, read once: every query's cursor installs them, so no folder scan there."""
+    return tuple(sql_text(f"macros/{path.stem}") for path in sorted(MACROS_DIR.glob("*.sql")))
+
+
+_MACRO_NAME = re.compile(r"create\s+or\s+replace\s+temp\s+macro\s+(\w+)", re.IGNORECASE)
+
+
+@cache
+def _macros_for(sql: str, on_rollups: bool) -> tuple[str, ...]:
+    """The macro files a SQL text calls (each file holds a macro and what it calls): a question
+    that calls none, such as the list of agencies, skips installing them."""
+    files = _macro_sql() + (_rollup_macro_sql() if on_rollups else ())
+    return tuple(
+        text for text in files if any(f"{name}(" in sql for name in _MACRO_NAME.findall(text))
+    )
+
+
+def _bound(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    wanted = parameters_of(sql)
+    missing = wanted - params.keys()
+    if missing:
+        raise KeyError(f"query needs parameters {sorted(missing)}")
+    return {name: params[name] for name in wanted}
+
+
+@cache
+def _rollup_macro_sql() -> tuple[str, ...]:
+    return tuple(path.read_text(encoding="utf-8") for path in rollups.macro_files())
+
+
+def run_sql(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: Mapping[str, Any] | None = None,
+    on_rollups: bool = False,
+) -> pl.DataFrame:
+    """Run one SQL text on its own cursor, with the rule macros installed, as a Polars frame.
+    on_rollups also installs the macros that read the rollup tables (which must exist)."""
+    cursor = con.cursor()
+    try:
+        return _run_here(cursor, sql, params, on_rollups)
+    finally:
+        cursor.close()
+
+
+def _run_here(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: Mapping[str, Any] | None = None,
+    on_rollups: bool = False,
+) -> pl.DataFrame:
+    for macro in _macros_for(sql, on_rollups):
+        con.execute(macro)
+    relation = con.sql(sql, params=_bound(sql, params or {}))
+    return _plain_integers(relation.pl()) if relation is not None else pl.DataFrame()
+
+
+def _plain_integers(frame: pl.DataFrame) -> pl.DataFrame:
+    """DuckDB's count_if and sum return HUGEINT, which arrives as Decimal(38, 0): make it Int64."""
+    whole = [
+        name
+        for name, dtype in frame.schema.items()
+        if isinstance(dtype, pl.Decimal) and dtype.scale == 0
+    ]
+    return frame.with_columns(pl.col(whole).cast(pl.Int64)) if whole else frame
+
+
+def run_query(
+    con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None
+) -> pl.DataFrame:
+    """Run queries/<name>.sql with its named parameters bound from params."""
+    return run_sql(con, sql_text(name), params)
+
+
+# --- opening files ----------------------------------------------------------------------------
+
+
+def _file_signature(path: Path) -> tuple[int, int, int]:
+    stat = path.stat()
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+def connect_read_only(path: str | os.PathLike[str]) -> duckdb.DuckDBPyConnection:
+    """A read-only connection, or a DatabaseError that says what to do."""
+    path = Path(path)
+    if not path.is_file():
+        raise DatabaseError(
+            f"No database at {path}: build the demo with `onestop demo --db {path}` "
+            "or import data with `onestop import`."
+        )
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as error:
+        raise DatabaseError(f"Cannot open {path} as a DuckDB database ({error}).") from error
+
+
+def connect_for_writing(path: str | os.PathLike[str]) -> duckdb.DuckDBPyConnection:
+    """A writable connection with the schema brought up to date; creates the file if absent."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path))
+    except duckdb.Error as error:
+        raise DatabaseError(f"Cannot open {path} for writing ({error}).") from error
+    migrate(con)
+    return con
+
+
+@contextlib.contextmanager
+def _writer_lock(path: Path) -> Iterator[None]:
+    """One writer at a time per database file, across processes (readers never wait)."""
+    with open(path.with_name(path.name + ".lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_stale_copies(path: Path) -> None:
+    # Under the writer lock no other writer is running, so these are left by a killed one.
+    for leftover in path.parent.glob(f".{path.name}.*.tmp*"):
+        leftover.unlink(missing_ok=True)
+
+
+def replace_atomically(
+    path: str | os.PathLike[str],
+    apply: Callable[[duckdb.DuckDBPyConnection], T],
+    fresh: bool = False,
+) -> T:
+    """Apply changes to a copy of the database file, then swap the copy in with one rename.
+
+    Readers keep the file open read-only (a shared lock), so nothing may open it for writing.
+    Instead the bytes are copied (a plain read, which their lock allows), `apply` runs on the copy
+    with a writable, migrated connection, and os.replace makes the new version visible at once.
+    A writer killed at any point leaves the previous file untouched; with no file yet, `apply`
+    runs on a new, empty database, as it does with fresh=True (the old contents are discarded).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _writer_lock(path):
+        _remove_stale_copies(path)
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
+        os.close(handle)
+        os.unlink(temporary)  # DuckDB wants to create a new file itself
+        try:
+            if path.exists() and not fresh:
+                shutil.copyfile(path, temporary)
+                shutil.copymode(path, temporary)  # the copy is as private as the original
+                if Path(f"{path}.wal").exists():
+                    shutil.copyfile(f"{path}.wal", f"{temporary}.wal")
+            con = connect_for_writing(temporary)
+            try:
+                # Long statements would otherwise draw a progress bar on stdout, which must stay
+                # clean for machine-readable output (e.g. `onestop import --format json`).
+                con.execute("set enable_progress_bar = false")
+                result = apply(con)
+                # Every new version of the file carries rollups of exactly its own rows.
+                refresh_rollups(con)
+                con.execute("checkpoint")
+            finally:
+                con.close()
+            if path.exists():
+                # The swap must not widen a file the owner made private (0600 stays 0600).
+                shutil.copymode(path, temporary)
+            os.replace(temporary, path)
+            # A WAL left by a writer that crashed belongs to the old file, whose contents the
+            # copy already replayed and checkpointed; beside the new file it would not open.
+            Path(f"{path}.wal").unlink(missing_ok=True)
+            return result
+        finally:
+            for leftover in (temporary, temporary + ".wal"):
+                if os.path.exists(leftover):
+                    os.unlink(leftover)
+
+
+def refresh_rollups(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild every rollup table from the rows the database holds (see onestop/rollups.py)."""
+    for macro in _macro_sql():
+        con.execute(macro)
+    row = con.execute(
+        "select greatest(max(received_at), max(ended_at), max(returned_at))::date from dossiers"
+    ).fetchone()
+    values = {
+        "holidays": rollups.build_holidays(row[0] if row else None),
+        "definition": rollups.definition(),
+    }
+    for table in rollups.BUILD_ORDER:
+        sql = sql_text(rollups.build_sql_name(table))
+        bound = _bound(sql, values)
+        # A script of several statements takes no parameters (DuckDB prepares only one).
+        con.execute(sql, bound) if bound else con.execute(sql)
+
+
+def rollup_status(con: duckdb.DuckDBPyConnection) -> str:
+    """'ready' when the rollups may answer questions; else why not: 'missing' (never built),
+    'stale' (built by another definition or from other rows) or 'unusable' (built, but the
+    data breaks an assumption they rest on; questions read dossier rows)."""
+    if "rollup_state" not in table_names(con):
+        return "missing"
+    state = con.execute(
+        "select definition, dossiers, counter_visits, usable from rollup_state"
+    ).fetchone()
+    counts = con.execute(
+        "select (select count(*) from dossiers), (select count(*) from counter_visits)"
+    ).fetchone()
+    if state is None or counts is None:
+        return "missing"
+    definition, dossiers, visits, usable = state
+    if definition != rollups.definition() or (dossiers, visits) != counts:
+        return "stale"
+    return "ready" if usable else "unusable"
+
+
+def schema_versions() -> list[tuple[int, Path]]:
+    """The migrations under queries/schema, as (version, file), in order."""
+    found = []
+    for path in sorted(SCHEMA_DIR.glob("*.sql")):
+        number = path.name.split("_", 1)[0]
+        found.append((int(number), path))
+    return found
+
+
+def current_schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema version of an open database; 0 when it has none yet."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_name = 'schema_version'"
+    ).fetchone()
+    if not exists or exists[0] == 0:
+        return 0
+    row = con.execute("select coalesce(max(version), 0) from schema_version").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply every migration newer than the database's version, each in one transaction."""
+    con.execute(
+        "create table if not exists schema_version (version integer not null, "
+        "applied_at timestamp not null default current_timestamp)"
+    )
+    version = current_schema_version(con)
+    for number, path in schema_versions():
+        if number <= version:
+            continue
+        con.execute("begin transaction")
+        try:
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute("insert into schema_version (version) values ($v)", {"v": number})
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        version = number
+    return version
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
+    """Append a frame to a table, matching columns by name; returns the rows written."""
+    _checked(con, table)
+    con.register("incoming_frame", frame.to_arrow())
+    try:
+        # The table name was checked against the catalogue above; identifiers cannot be bound.
+        con.execute(f'insert into "{table}" by name select * from incoming_frame')
+    finally:
+        con.unregister("incoming_frame")
+    return frame.height
+
+
+def stage_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    """Copy a frame into a temporary table of this connection, replacing one of that name."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise ValueError(f"not a plain table name: {name}")
+    con.register("staged_frame", frame.to_arrow())
+    try:
+        # The name was checked above; identifiers cannot be bound.
+        con.execute(f"create or replace temp table {name} as select * from staged_frame")
+    finally:
+        con.unregister("staged_frame")
+
+
+def execute_file(
+    con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None
+) -> pl.DataFrame:
+    """Run queries/<name>.sql on this very connection, so its temporary tables are visible."""
+    sql = sql_text(name)
+    relation = con.sql(sql, params=_bound(sql, params or {}))
+    return relation.pl() if relation is not None else pl.DataFrame()
+
+
+def execute_script(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Run every statement of queries/<name>.sql (no parameters) on this connection."""
+    con.execute(sql_text(name))
+
+
+def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables of the main schema."""
+    rows = con.execute(
+        "select table_name from information_schema.tables where table_schema = 'main' "
+        "order by table_name"
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def read_table(con: duckdb.DuckDBPyConnection, table: str, order_by: str) -> pl.DataFrame:
+    """A whole table in a stable order (for exports and reproducibility checks)."""
+    columns = {row[0] for row in con.execute(f'describe "{_checked(con, table)}"').fetchall()}
+    if order_by not in columns:
+        raise KeyError(f"{table} has no column {order_by}")
+    return con.sql(f'select * from "{table}" order by "{order_by}"').pl()
+
+
+def _checked(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    if table not in table_names(con):
+        raise KeyError(f"unknown table {table}")
+    return table
+
+
+# --- Parquet folders ---------------------------------------------------------------------------
+
+# Tables too large for one file, written hive-partitioned by the year of a date column and by
+# agency: <table>/year=2023/agency_id=4/data_0.parquet. The others are one file each.
+PARQUET_PARTITIONED = {"dossiers": "received_at", "counter_visits": "ticket_issued_at"}
+PARQUET_TABLES = (
+    "agencies",
+    "fields",
+    "procedures",
+    "staff",
+    "pilots",
+    "pilot_agencies",
+    *PARQUET_PARTITIONED,
+)
+OBJECT_STORE_SCHEMES = ("s3://", "gs://", "gcs://", "r2://", "az://", "abfss://", "https://")
+
+
+def export_parquet(path: str | os.PathLike[str], folder: str | os.PathLike[str]) -> dict[str, int]:
+    """Write every table a question reads to Parquet under `folder` (created; must be empty or
+    absent); returns the rows written per table."""
+    folder = Path(folder)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise DatabaseError(f"{folder} is not an empty folder: choose a new one for the export.")
+    folder.mkdir(parents=True, exist_ok=True)
+    con = connect_read_only(path)
+    written = {}
+    try:
+        for table in PARQUET_TABLES:
+            _checked(con, table)
+            written[table] = con.execute(f'select count(*) from "{table}"').fetchone()[0]
+            if table in PARQUET_PARTITIONED:
+                # The table and column names come from the constants above, never from input.
+                con.execute(
+                    f'copy (select *, year("{PARQUET_PARTITIONED[table]}") as year from "{table}")'
+                    " to $target (format parquet, partition_by (year, agency_id))",
+                    {"target": str(folder / table)},
+                )
+            else:
+                con.execute(
+                    f'copy "{table}" to $target (format parquet)',
+                    {"target": str(folder / f"{table}.parquet")},
+                )
+    finally:
+        con.close()
+    return written
+
+
+def connect_parquet(location: str) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection whose tables are views over a Parquet export (a local folder or
+    an object-store URL such as s3://bucket/onestop, read through DuckDB's httpfs extension):
+    every question's SQL runs on it unchanged."""
+    base = location.rstrip("/")
+    con = duckdb.connect()
+    try:
+        if base.startswith(OBJECT_STORE_SCHEMES):
+            con.execute("install httpfs")
+            con.execute("load httpfs")
+        elif not Path(base).is_dir():
+            raise DatabaseError(f"No Parquet export at {location}: run `onestop export-parquet`.")
+        for table in PARQUET_TABLES:
+            # Views cannot hold bound parameters: the file pattern goes through a variable.
+            variable = f"{table}_files"
+            if table in PARQUET_PARTITIONED:
+                con.execute(f"set variable {variable} = $files", {"files": f"{base}/{table}/**/*"})
+                con.execute(
+                    f'create view "{table}" as select * exclude (year) from read_parquet('
+                    f"getvariable('{variable}'), hive_partitioning = true, "
+                    "hive_types = {'year': integer, 'agency_id': integer})"
+                )
+            else:
+                con.execute(
+                    f"set variable {variable} = $files", {"files": f"{base}/{table}.parquet"}
+                )
+                con.execute(
+                    f'create view "{table}" as select * '
+                    f"from read_parquet(getvariable('{variable}'))"
+                )
+    except duckdb.Error as error:
+        con.close()
+        raise DatabaseError(f"Cannot read the Parquet export at {location} ({error}).") from error
+    except DatabaseError:
+        con.close()
+        raise
+    return con
+
+
+@dataclass
+class ParquetStore:
+    """Questions asked of a Parquet export instead of a database file (always from its rows)."""
+
+    location: str
+    _con: duckdb.DuckDBPyConnection | None = field(default=None, repr=False)
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            self._con = connect_parquet(self.location)
+        return self._con
+
+    def query(self, name: str, params: Mapping[str, Any] | None = None) -> pl.DataFrame:
+        # On the connection itself: the views read file patterns from its session variables,
+        # which a cursor (a session of its own) would not see.
+        return _run_here(self.connection(), sql_text(name), params)
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+
+# --- the dashboard's store ------------------------------------------------------------------
+
+
+@dataclass
+class Store:
+    """A read-only view of one database file that reopens itself when the file is replaced.
+
+    Imports write a new file and swap it in atomically; the dashboard notices the new inode or
+    modification time on its next query and reconnects, so it never holds a stale file open.
+    """
+
+    path: Path
+    use_rollups: bool = True  # False: every question reads dossier rows (tests compare both)
+    _con: duckdb.DuckDBPyConnection | None = field(default=None, repr=False)
+    _signature: tuple[int, int, int] | None = field(default=None, repr=False)
+    _rollups_ready: bool = field(default=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def signature(self) -> tuple[int, int, int]:
+        """Identifies the file's current version; changes when an import swaps it."""
+        if not self.path.is_file():
+            raise DatabaseError(
+                f"No database at {self.path}: build the demo with `onestop demo` first."
+            )
+        return _file_signature(self.path)
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The open connection, reopened when the file changed since it was opened."""
+        signature = self.signature()
+        with self._lock:
+            if self._con is None or signature != self._signature:
+                # DuckDB reuses an open instance for the same path, so the old connection
+                # must be closed before the new file can be seen.
+                if self._con is not None:
+                    self._con.close()
+                self._con = connect_read_only(self.path)
+                self._signature = signature
+                # Checked once per version of the file: its rollups cannot change under it.
+                self._rollups_ready = rollup_status(self._con) == "ready"
+            return self._con
+
+    def answers_from_rollups(self, name: str, params: Mapping[str, Any] | None = None) -> bool:
+        """Whether a named query would be answered from the rollups (else from dossier rows)."""
+        self.connection()
+        return self.use_rollups and self._rollups_ready and rollups.serves(name, params or {})
+
+    def _run(self, name: str, params: Mapping[str, Any] | None) -> pl.DataFrame:
+        con = self.connection()
+        if self.use_rollups and self._rollups_ready and rollups.serves(name, params or {}):
+            sql = sql_text(rollups.question_sql_name(name))
+            return run_sql(con, sql, params, on_rollups=True)
+        return run_query(con, name, params)
+
+    def query(self, name: str, params: Mapping[str, Any] | None = None) -> pl.DataFrame:
+        """Run a named query on a fresh cursor of the current file: from the rollups when they
+        can answer it exactly, else from dossier rows."""
+        con = self.connection()
+        try:
+            return self._run(name, params)
+        except duckdb.Error:
+            # Another thread swapped the file and closed our connection mid-query: retry once.
+            if self._con is con:
+                raise
+            return self._run(name, params)
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None

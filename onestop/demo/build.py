@@ -1,0 +1,239 @@
+"""Putting the demo together: every table, deterministic for (total, seed), written atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from onestop.core import codes, db
+from onestop.core.calendar import DEFAULT_HOURS, add_working_days
+from onestop.demo.calibrate import PILOT_END, PILOT_START, PILOT_TARGET, calibrate_pilot
+from onestop.demo.counter_visits import counter_visits
+from onestop.demo.populations import (
+    BASELINE_DOSSIERS,
+    DemoPlan,
+    Population,
+    arrivals,
+    close_or_leave_open,
+    minutes_of_day,
+    outcomes,
+    populations,
+    timestamp,
+)
+from onestop.demo.reference import PILOT_AGENCIES, POSTAL_STAFF_ID, reference_tables
+
+DEFAULT_DOSSIERS = 40_000
+# The pilot and its baseline are always built, so a smaller demo cannot be asked for.
+MIN_DOSSIERS = PILOT_TARGET["received_total"] + BASELINE_DOSSIERS
+
+
+# Twice the 10-million speed target; about 12 GB of memory while building (see memory_needed).
+MAX_DOSSIERS = 20_000_000
+
+
+# Peak memory of `onestop demo`, measured: 280 MB at 200,000 dossiers, 684 MB at 1,000,000.
+_MEMORY_BASE_BYTES = 200e6
+
+
+_MEMORY_BYTES_PER_DOSSIER = 600
+
+
+def memory_needed(total: int) -> float:
+    """Bytes of memory building a demo of `total` dossiers takes at its peak (an estimate)."""
+    return _MEMORY_BASE_BYTES + _MEMORY_BYTES_PER_DOSSIER * total
+
+
+def largest_fitting(memory_bytes: float) -> int:
+    """The largest demo whose estimated peak memory fits in `memory_bytes`."""
+    return int((memory_bytes - _MEMORY_BASE_BYTES) // _MEMORY_BYTES_PER_DOSSIER)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    path: Path
+    dossiers: int
+    counter_visits: int
+    seconds: float
+
+
+def build_demo_frames(total: int = DEFAULT_DOSSIERS, seed: int = 2023) -> dict[str, pl.DataFrame]:
+    """Every table of the demo database, deterministic for (total, seed)."""
+    rng = np.random.default_rng(seed)
+    plan = DemoPlan.for_total(total)
+    tables = reference_tables(rng, plan.non_pilot_agencies)
+    agencies = tables["agencies"]
+    ids = {
+        "pilot": list(range(1, len(PILOT_AGENCIES) + 1)),
+        "other": list(range(len(PILOT_AGENCIES) + 1, agencies.height + 1)),
+    }
+    as_of = dt.date(plan.last_year, 12, 31)
+    accepted = []
+    for population in populations(plan, ids):
+        if sum(population.counts) == 0:
+            continue
+        arrived = arrivals(rng, population, tables["procedures"])
+        columns = outcomes(rng, arrived, population)
+        columns["processing_days"] = arrived["processing_days"].to_numpy().astype("int64")
+        if population.is_pilot:
+            columns = calibrate_pilot(rng, columns, arrived["received_day"].to_numpy())
+        else:
+            columns = close_or_leave_open(rng, columns, population, as_of)
+        accepted.append(dossier_frame(rng, arrived, columns, tables["staff"], population))
+    dossiers = pl.concat(accepted)
+    not_accepted = rejected_at_intake(rng, dossiers, plan.not_accepted)
+    tables["dossiers"] = with_codes(pl.concat([dossiers, not_accepted]), agencies)
+    tables["counter_visits"] = counter_visits(rng, tables["dossiers"])
+    tables["pilots"] = pl.DataFrame(
+        {
+            "pilot_id": [1],
+            "name": ["Thí điểm bưu điện tiếp nhận hồ sơ, trả kết quả 2023"],
+            "start_date": [PILOT_START],
+            "end_date": [PILOT_END],
+            "postal_staff": [1],
+        }
+    )
+    tables["pilot_agencies"] = pl.DataFrame(
+        {"pilot_id": [1] * len(ids["pilot"]), "agency_id": ids["pilot"]}
+    )
+    return tables
+
+
+def write_database(path: Path, tables: dict[str, pl.DataFrame]) -> None:
+    """Write tables to a new database that replaces `path` atomically."""
+
+    def fill(con: db.Connection) -> None:
+        for table, frame in tables.items():
+            db.insert_frame(con, table, frame)
+
+    db.replace_atomically(path, fill, fresh=True)
+
+
+def build_demo(path: Path, total: int = DEFAULT_DOSSIERS, seed: int = 2023) -> DemoSummary:
+    """Generate the demo and write it to `path`."""
+    started = time.perf_counter()
+    tables = build_demo_frames(total, seed)
+    write_database(path, tables)
+    return DemoSummary(
+        path,
+        tables["dossiers"].height,
+        tables["counter_visits"].height,
+        time.perf_counter() - started,
+    )
+
+
+# --- one population's rows ---------------------------------------------------------------
+
+
+def dossier_frame(
+    rng: np.random.Generator,
+    arrivals_frame: pl.DataFrame,
+    columns: dict,
+    staff: pl.DataFrame,
+    population: Population,
+) -> pl.DataFrame:
+    """Timestamps, receivers and flags for one population, as rows of the dossiers table."""
+    size = arrivals_frame.height
+    received_day = arrivals_frame["received_day"].to_numpy()
+    received_at = timestamp(received_day, arrivals_frame["received_minute"].to_numpy())
+    online = columns["channel"] == codes.ONLINE
+    # Online dossiers are submitted any time, up to two days before a staffer accepts them.
+    submitted_at = received_at - np.where(
+        online, rng.integers(10, 2 * 24 * 60, size), rng.integers(0, 3, size)
+    ).astype("timedelta64[m]")
+    is_open = columns["is_open"]
+    end_day = np.where(is_open, np.datetime64("NaT", "D"), columns["end_day"])
+    ended_at = timestamp(end_day, minutes_of_day(rng, size))
+    ended_at = np.where(ended_at < received_at, received_at + np.timedelta64(30, "m"), ended_at)
+    returned = (columns["status"] == codes.RETURNED) & ~is_open
+    return_day = add_working_days(
+        np.where(returned, end_day, received_day), rng.choice([0, 0, 1, 2], size)
+    )
+    returned_at = np.where(
+        returned, timestamp(return_day, minutes_of_day(rng, size)), np.datetime64("NaT", "m")
+    )
+    returned_at = np.where(returned & (returned_at < ended_at), ended_at, returned_at)
+    if population.receiver == "postal":
+        received_by = np.full(size, POSTAL_STAFF_ID, dtype="int32")
+    else:
+        received_by = _agency_staff(rng, arrivals_frame["agency_id"].to_numpy(), staff)
+    digitised = rng.random(size) < np.where(online, 0.78, 0.92)
+    return pl.DataFrame(
+        {
+            "agency_id": arrivals_frame["agency_id"],
+            "procedure_id": arrivals_frame["procedure_id"],
+            "field_id": arrivals_frame["field_id"],
+            "channel": columns["channel"].astype("int8"),
+            "status": columns["status"].astype("int8"),
+            "submitted_at": submitted_at,
+            "received_at": received_at,
+            "due_at": timestamp(columns["due_day"], np.full(size, DEFAULT_HOURS.afternoon_close)),
+            "ended_at": ended_at,
+            "returned_at": returned_at,
+            "received_by": received_by,
+            "digitised": digitised,
+            "supplement_count": columns["supplement_count"].astype("int16"),
+            "supplement_days": columns["supplement_days"].astype("int16"),
+        }
+    )
+
+
+def _agency_staff(
+    rng: np.random.Generator, agency_ids: np.ndarray, staff: pl.DataFrame
+) -> np.ndarray:
+    own = staff.filter(pl.col("organisation") == "agency").sort("staff_id")
+    by_agency = own.group_by("agency_id", maintain_order=True).agg(
+        first=pl.col("staff_id").min(), count=pl.len()
+    )
+    lookup_first = np.zeros(int(by_agency["agency_id"].max()) + 1, dtype="int64")
+    lookup_count = np.ones_like(lookup_first)
+    lookup_first[by_agency["agency_id"].to_numpy()] = by_agency["first"].to_numpy()
+    lookup_count[by_agency["agency_id"].to_numpy()] = by_agency["count"].to_numpy()
+    pick = np.floor(rng.random(agency_ids.size) * lookup_count[agency_ids]).astype("int64")
+    return (lookup_first[agency_ids] + pick).astype("int32")
+
+
+def rejected_at_intake(
+    rng: np.random.Generator, accepted: pl.DataFrame, count: int
+) -> pl.DataFrame:
+    """Online submissions the counter did not accept (status 3): stored, never counted."""
+    online = accepted.filter(pl.col("channel") == codes.ONLINE)
+    picked = online.sample(n=min(count, online.height), seed=int(rng.integers(2**31)))
+    return picked.with_columns(
+        status=pl.lit(codes.NOT_ACCEPTED, dtype=pl.Int8),
+        received_at=pl.lit(None, dtype=pl.Datetime("us")),
+        due_at=pl.lit(None, dtype=pl.Datetime("us")),
+        ended_at=pl.lit(None, dtype=pl.Datetime("us")),
+        returned_at=pl.lit(None, dtype=pl.Datetime("us")),
+        supplement_count=pl.lit(0, dtype=pl.Int16),
+        supplement_days=pl.lit(0, dtype=pl.Int16),
+        digitised=pl.lit(False),
+    )
+
+
+def with_codes(dossiers: pl.DataFrame, agencies: pl.DataFrame) -> pl.DataFrame:
+    """Dossier codes `{agency}-{yyMMdd}-{NNNN}`, numbered per agency and day."""
+    day = pl.coalesce("received_at", "submitted_at").dt.date()
+    return (
+        dossiers.join(agencies.select("agency_id", agency_code="code"), on="agency_id")
+        .with_columns(code_day=day)
+        .sort("agency_id", "code_day", "submitted_at", "received_at", nulls_last=True)
+        .with_columns(
+            sequence=pl.int_range(1, pl.len() + 1).over("agency_id", "code_day"),
+        )
+        .with_columns(
+            code=pl.format(
+                "{}-{}-{}",
+                "agency_code",
+                pl.col("code_day").dt.strftime("%y%m%d"),
+                pl.col("sequence").cast(pl.String).str.zfill(4),
+            )
+        )
+        .drop("agency_code", "code_day", "sequence")
+        .with_columns(is_demo=pl.lit(True))
+        .sort("code")
+    )
