@@ -19,8 +19,7 @@ final as (
         purpose,
         count(*) as visits,
         avg(service_minutes) as mean_minutes,
-        stddev_samp(service_minutes) as sd_minutes,
-        quantile_cont(service_minutes, 0.5) as median_minutes
+        stddev_samp(service_minutes) as sd_minutes
     from served
     group by all
 )

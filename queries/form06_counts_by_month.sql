@@ -2,7 +2,8 @@
 -- as if the form were filled in for the month alone (clipped to the period at both ends).
 -- The counting rules are not restated here: the rule macro is called once per month through a
 -- lateral join, so each month gets exactly the numbers its own Biểu 06 would show (carry-over
--- and overdue included), in one set-based query with only bound parameters.
+-- and overdue included), in one set-based query with only bound parameters. A month where
+-- nothing matched reads zeros (count_if over the lateral join's empty row gives null).
 with
 
 months as (

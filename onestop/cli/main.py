@@ -14,6 +14,7 @@ from onestop.cli import (
     capacity,
     demo,
     evaluate,
+    export_parquet,
     import_,
     meeting,
     migrate,
@@ -33,7 +34,19 @@ OUTPUT_OPTIONS = {"out": "--out", "rejects": "--rejects"}
 # A DuckDB file carries this magic number after its 8-byte checksum.
 DUCKDB_MAGIC = (8, b"DUCK")
 # In the order `onestop --help` lists them.
-COMMANDS = (demo, migrate, report, staffing, capacity, import_, bench, pilot, evaluate, meeting)
+COMMANDS = (
+    demo,
+    migrate,
+    report,
+    staffing,
+    capacity,
+    import_,
+    bench,
+    pilot,
+    evaluate,
+    meeting,
+    export_parquet,
+)
 
 
 class Parser(argparse.ArgumentParser):

@@ -1,4 +1,4 @@
-"""`onestop migrate`: bring an older database file's schema up to date."""
+"""`onestop migrate`: bring an older database file's schema, and its rollups, up to date."""
 
 from __future__ import annotations
 
@@ -19,10 +19,14 @@ def run(args: argparse.Namespace) -> int:
     con = db.connect_read_only(path)
     try:
         current = db.current_schema_version(con)
+        rollups = db.rollup_status(con) if current == latest else "stale"
     finally:
         con.close()
-    if current < latest:
-        # Through the atomic swap, so a dashboard reading the file is never disturbed.
+    swap = current < latest or rollups in ("missing", "stale")
+    if swap:
+        # Through the atomic swap (which rebuilds the rollups), so a dashboard reading the
+        # file is never disturbed.
         db.replace_atomically(path, lambda con: None)
-    print(f"{path}: schema version {latest} (was {current}).")
+    done = "rollups rebuilt from its rows" if swap else "rollups up to date"
+    print(f"{path}: schema version {latest} (was {current}); {done}.")
     return 0

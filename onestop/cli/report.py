@@ -25,12 +25,22 @@ def add_command(commands: argparse._SubParsersAction, db_help: str) -> None:
         "--lang", choices=list(i18n.LANGUAGES), default=i18n.DEFAULT_LANGUAGE, help="xlsx labels"
     )
     parser.add_argument("--out", help="write to this file instead of stdout")
-    parser.set_defaults(run=run)
+    parser.add_argument(
+        "--parquet", help="count over a folder (or s3://… URL) from `onestop export-parquet`"
+    )
+    parser.set_defaults(run=run, uses_database=lambda args: not args.parquet)
 
 
 def run(args: argparse.Namespace) -> int:
-    store = Store(db.resolve_db_path(args.db))
-    store.connection()
+    if args.parquet:
+        try:
+            store = db.ParquetStore(args.parquet)
+            store.connection()
+        except db.DatabaseError as error:
+            raise UsageError(str(error)) from None
+    else:
+        store = Store(db.resolve_db_path(args.db))
+        store.connection()
     agency_ids = resolve_agencies(store, args.agency or [], args.pilot)
     form = form06.build_form06(store, DossierFilter(args.date_from, args.date_to, agency_ids))
     if args.format == "xlsx":

@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 import duckdb
 import polars as pl
 
+from onestop.core import rollups
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 QUERIES_DIR = PROJECT_ROOT / "queries"
 SCHEMA_DIR = QUERIES_DIR / "schema"
@@ -69,6 +71,19 @@ def _macro_sql() -> tuple[str, ...]:
     return tuple(sql_text(f"macros/{path.stem}") for path in sorted(MACROS_DIR.glob("*.sql")))
 
 
+_MACRO_NAME = re.compile(r"create\s+or\s+replace\s+temp\s+macro\s+(\w+)", re.IGNORECASE)
+
+
+@cache
+def _macros_for(sql: str, on_rollups: bool) -> tuple[str, ...]:
+    """The macro files a SQL text calls (each file holds a macro and what it calls): a question
+    that calls none, such as the list of agencies, skips installing them."""
+    files = _macro_sql() + (_rollup_macro_sql() if on_rollups else ())
+    return tuple(
+        text for text in files if any(f"{name}(" in sql for name in _MACRO_NAME.findall(text))
+    )
+
+
 def _bound(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
     wanted = parameters_of(sql)
     missing = wanted - params.keys()
@@ -77,18 +92,36 @@ def _bound(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
     return {name: params[name] for name in wanted}
 
 
+@cache
+def _rollup_macro_sql() -> tuple[str, ...]:
+    return tuple(path.read_text(encoding="utf-8") for path in rollups.macro_files())
+
+
 def run_sql(
-    con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: Mapping[str, Any] | None = None,
+    on_rollups: bool = False,
 ) -> pl.DataFrame:
-    """Run one SQL text on its own cursor, with the rule macros installed, as a Polars frame."""
+    """Run one SQL text on its own cursor, with the rule macros installed, as a Polars frame.
+    on_rollups also installs the macros that read the rollup tables (which must exist)."""
     cursor = con.cursor()
     try:
-        for macro in _macro_sql():
-            cursor.execute(macro)
-        relation = cursor.sql(sql, params=_bound(sql, params or {}))
-        return _plain_integers(relation.pl()) if relation is not None else pl.DataFrame()
+        return _run_here(cursor, sql, params, on_rollups)
     finally:
         cursor.close()
+
+
+def _run_here(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: Mapping[str, Any] | None = None,
+    on_rollups: bool = False,
+) -> pl.DataFrame:
+    for macro in _macros_for(sql, on_rollups):
+        con.execute(macro)
+    relation = con.sql(sql, params=_bound(sql, params or {}))
+    return _plain_integers(relation.pl()) if relation is not None else pl.DataFrame()
 
 
 def _plain_integers(frame: pl.DataFrame) -> pl.DataFrame:
@@ -193,6 +226,8 @@ def replace_atomically(
                 # clean for machine-readable output (e.g. `onestop import --format json`).
                 con.execute("set enable_progress_bar = false")
                 result = apply(con)
+                # Every new version of the file carries rollups of exactly its own rows.
+                refresh_rollups(con)
                 con.execute("checkpoint")
             finally:
                 con.close()
@@ -208,6 +243,44 @@ def replace_atomically(
             for leftover in (temporary, temporary + ".wal"):
                 if os.path.exists(leftover):
                     os.unlink(leftover)
+
+
+def refresh_rollups(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild every rollup table from the rows the database holds (see onestop/rollups.py)."""
+    for macro in _macro_sql():
+        con.execute(macro)
+    row = con.execute(
+        "select greatest(max(received_at), max(ended_at), max(returned_at))::date from dossiers"
+    ).fetchone()
+    values = {
+        "holidays": rollups.build_holidays(row[0] if row else None),
+        "definition": rollups.definition(),
+    }
+    for table in rollups.BUILD_ORDER:
+        sql = sql_text(rollups.build_sql_name(table))
+        bound = _bound(sql, values)
+        # A script of several statements takes no parameters (DuckDB prepares only one).
+        con.execute(sql, bound) if bound else con.execute(sql)
+
+
+def rollup_status(con: duckdb.DuckDBPyConnection) -> str:
+    """'ready' when the rollups may answer questions; else why not: 'missing' (never built),
+    'stale' (built by another definition or from other rows) or 'unusable' (built, but the
+    data breaks an assumption they rest on; questions read dossier rows)."""
+    if "rollup_state" not in table_names(con):
+        return "missing"
+    state = con.execute(
+        "select definition, dossiers, counter_visits, usable from rollup_state"
+    ).fetchone()
+    counts = con.execute(
+        "select (select count(*) from dossiers), (select count(*) from counter_visits)"
+    ).fetchone()
+    if state is None or counts is None:
+        return "missing"
+    definition, dossiers, visits, usable = state
+    if definition != rollups.definition() or (dossiers, visits) != counts:
+        return "stale"
+    return "ready" if usable else "unusable"
 
 
 def schema_versions() -> list[tuple[int, Path]]:
@@ -313,6 +386,115 @@ def _checked(con: duckdb.DuckDBPyConnection, table: str) -> str:
     return table
 
 
+# --- Parquet folders ---------------------------------------------------------------------------
+
+# Tables too large for one file, written hive-partitioned by the year of a date column and by
+# agency: <table>/year=2023/agency_id=4/data_0.parquet. The others are one file each.
+PARQUET_PARTITIONED = {"dossiers": "received_at", "counter_visits": "ticket_issued_at"}
+PARQUET_TABLES = (
+    "agencies",
+    "fields",
+    "procedures",
+    "staff",
+    "pilots",
+    "pilot_agencies",
+    *PARQUET_PARTITIONED,
+)
+OBJECT_STORE_SCHEMES = ("s3://", "gs://", "gcs://", "r2://", "az://", "abfss://", "https://")
+
+
+def export_parquet(path: str | os.PathLike[str], folder: str | os.PathLike[str]) -> dict[str, int]:
+    """Write every table a question reads to Parquet under `folder` (created; must be empty or
+    absent); returns the rows written per table."""
+    folder = Path(folder)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise DatabaseError(f"{folder} is not an empty folder: choose a new one for the export.")
+    folder.mkdir(parents=True, exist_ok=True)
+    con = connect_read_only(path)
+    written = {}
+    try:
+        for table in PARQUET_TABLES:
+            _checked(con, table)
+            written[table] = con.execute(f'select count(*) from "{table}"').fetchone()[0]
+            if table in PARQUET_PARTITIONED:
+                # The table and column names come from the constants above, never from input.
+                con.execute(
+                    f'copy (select *, year("{PARQUET_PARTITIONED[table]}") as year from "{table}")'
+                    " to $target (format parquet, partition_by (year, agency_id))",
+                    {"target": str(folder / table)},
+                )
+            else:
+                con.execute(
+                    f'copy "{table}" to $target (format parquet)',
+                    {"target": str(folder / f"{table}.parquet")},
+                )
+    finally:
+        con.close()
+    return written
+
+
+def connect_parquet(location: str) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection whose tables are views over a Parquet export (a local folder or
+    an object-store URL such as s3://bucket/onestop, read through DuckDB's httpfs extension):
+    every question's SQL runs on it unchanged."""
+    base = location.rstrip("/")
+    con = duckdb.connect()
+    try:
+        if base.startswith(OBJECT_STORE_SCHEMES):
+            con.execute("install httpfs")
+            con.execute("load httpfs")
+        elif not Path(base).is_dir():
+            raise DatabaseError(f"No Parquet export at {location}: run `onestop export-parquet`.")
+        for table in PARQUET_TABLES:
+            # Views cannot hold bound parameters: the file pattern goes through a variable.
+            variable = f"{table}_files"
+            if table in PARQUET_PARTITIONED:
+                con.execute(f"set variable {variable} = $files", {"files": f"{base}/{table}/**/*"})
+                con.execute(
+                    f'create view "{table}" as select * exclude (year) from read_parquet('
+                    f"getvariable('{variable}'), hive_partitioning = true, "
+                    "hive_types = {'year': integer, 'agency_id': integer})"
+                )
+            else:
+                con.execute(
+                    f"set variable {variable} = $files", {"files": f"{base}/{table}.parquet"}
+                )
+                con.execute(
+                    f'create view "{table}" as select * '
+                    f"from read_parquet(getvariable('{variable}'))"
+                )
+    except duckdb.Error as error:
+        con.close()
+        raise DatabaseError(f"Cannot read the Parquet export at {location} ({error}).") from error
+    except DatabaseError:
+        con.close()
+        raise
+    return con
+
+
+@dataclass
+class ParquetStore:
+    """Questions asked of a Parquet export instead of a database file (always from its rows)."""
+
+    location: str
+    _con: duckdb.DuckDBPyConnection | None = field(default=None, repr=False)
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            self._con = connect_parquet(self.location)
+        return self._con
+
+    def query(self, name: str, params: Mapping[str, Any] | None = None) -> pl.DataFrame:
+        # On the connection itself: the views read file patterns from its session variables,
+        # which a cursor (a session of its own) would not see.
+        return _run_here(self.connection(), sql_text(name), params)
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+
 # --- the dashboard's store ------------------------------------------------------------------
 
 
@@ -325,8 +507,10 @@ class Store:
     """
 
     path: Path
+    use_rollups: bool = True  # False: every question reads dossier rows (tests compare both)
     _con: duckdb.DuckDBPyConnection | None = field(default=None, repr=False)
     _signature: tuple[int, int, int] | None = field(default=None, repr=False)
+    _rollups_ready: bool = field(default=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def signature(self) -> tuple[int, int, int]:
@@ -348,18 +532,33 @@ class Store:
                     self._con.close()
                 self._con = connect_read_only(self.path)
                 self._signature = signature
+                # Checked once per version of the file: its rollups cannot change under it.
+                self._rollups_ready = rollup_status(self._con) == "ready"
             return self._con
 
+    def answers_from_rollups(self, name: str, params: Mapping[str, Any] | None = None) -> bool:
+        """Whether a named query would be answered from the rollups (else from dossier rows)."""
+        self.connection()
+        return self.use_rollups and self._rollups_ready and rollups.serves(name, params or {})
+
+    def _run(self, name: str, params: Mapping[str, Any] | None) -> pl.DataFrame:
+        con = self.connection()
+        if self.use_rollups and self._rollups_ready and rollups.serves(name, params or {}):
+            sql = sql_text(rollups.question_sql_name(name))
+            return run_sql(con, sql, params, on_rollups=True)
+        return run_query(con, name, params)
+
     def query(self, name: str, params: Mapping[str, Any] | None = None) -> pl.DataFrame:
-        """Run a named query on a fresh cursor of the current file."""
+        """Run a named query on a fresh cursor of the current file: from the rollups when they
+        can answer it exactly, else from dossier rows."""
         con = self.connection()
         try:
-            return run_query(con, name, params)
+            return self._run(name, params)
         except duckdb.Error:
             # Another thread swapped the file and closed our connection mid-query: retry once.
             if self._con is con:
                 raise
-            return run_query(self.connection(), name, params)
+            return self._run(name, params)
 
     def close(self) -> None:
         if self._con is not None:

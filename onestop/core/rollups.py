@@ -1,0 +1,122 @@
+"""Pre-aggregated tables (rollups) that answer the dashboard's questions without reading every
+dossier, and which question they may answer for which filter.
+
+The rollups are built by SQL in queries/rollups/tables/, in the order of BUILD_ORDER, from the rule
+macro's classification of every dossier (so the counting rules of DOMAIN.md §3 stay in one place)
+and from the counter's queue tickets. They are rebuilt inside every atomic swap of the database
+file (imports, the demo, `onestop migrate`), and record in `rollup_state` what they were built from.
+A question is answered from queries/rollups/questions/<name>.sql when:
+- the database holds rollups built by this very definition, from the rows it still holds, and
+  usable (every end date on or after its received date);
+- the question has a rollup form, and its grain serves the filter (e.g. the weekday × hour rollup
+  has no procedure, so a procedure filter reads dossier rows instead).
+Otherwise the question reads dossier rows through queries/<name>.sql, with the same answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from onestop.core.calendar import public_holidays
+
+QUERIES_DIR = Path(__file__).resolve().parents[2] / "queries"
+ROLLUPS_DIR = QUERIES_DIR / "rollups"
+
+# Each table from the ones before it (the daily event rollup first, from dossiers).
+BUILD_ORDER = (
+    "rollup_facts",  # a temporary table: the rule macro's classification, once per build
+    "rollup_dossier_events_by_day",
+    "rollup_dossier_events_by_month",
+    "rollup_agency_events_by_day",
+    "rollup_agency_events_by_month",
+    "rollup_days_late_by_day",
+    "rollup_days_late_by_month",
+    "rollup_overdue_spells",
+    "rollup_receptions_by_hour",
+    "rollup_counter_visits_by_hour",
+    "rollup_received_days",
+    "rollup_state",  # last: what the others were built from
+)
+TABLES = BUILD_ORDER[1:]
+# The first year of the holiday calendar working days are counted with (as index766 does).
+FIRST_HOLIDAY_YEAR = 2000
+
+# Questions with a rollup form, and the filter parameters their rollup grain cannot serve:
+# a question asked with any of these set reads dossier rows.
+QUESTIONS: dict[str, tuple[str, ...]] = {
+    "counter_arrivals_by_weekday_hour": (),
+    "counter_service_minutes": (),
+    "data_status": (),
+    "desk_work_by_day": (),
+    "dossier_flow_by_period": (),
+    "form06_counts_by_month": (),
+    "form06_rows": (),
+    "index766_by_procedure": (),
+    "overdue_dossiers_in_progress": (),
+    "receptions_by_agency": (),
+    "receptions_by_staffer": (),
+    "receptions_by_staffer_month": (),
+    "receptions_by_weekday_hour": ("procedure_ids",),
+    "received_date_span": (),
+    "resolved_days_late": ("procedure_ids",),
+    "resolved_timeliness_by_procedure_month": (),
+    "staffer_breadth_by_month": (),
+}
+
+
+def build_sql_name(table: str) -> str:
+    """The queries/ name of the SQL that builds a rollup table."""
+    return f"rollups/tables/{table}"
+
+
+def question_sql_name(question: str) -> str:
+    """The queries/ name of a question's rollup form."""
+    return f"rollups/questions/{question}"
+
+
+def macro_files() -> list[Path]:
+    """The macros rollup questions call (they name rollup tables, so only they install them)."""
+    return sorted((ROLLUPS_DIR / "macros").glob("*.sql"))
+
+
+@cache
+def definition() -> str:
+    """A fingerprint of the build SQL: rollups built by another definition are not used."""
+    digest = hashlib.sha256()
+    for table in BUILD_ORDER:
+        digest.update((ROLLUPS_DIR / "tables" / f"{table}.sql").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def build_holidays(last_day: dt.date | None) -> list[dt.date]:
+    """The holidays the rollups count working days with: the calendar index766 uses, through
+    the year after the latest date in the data."""
+    last_year = (last_day or dt.date(FIRST_HOLIDAY_YEAR, 1, 1)).year + 1
+    return sorted(public_holidays(FIRST_HOLIDAY_YEAR, last_year))
+
+
+@cache
+def _standard_holidays_until(day: dt.date) -> frozenset[dt.date]:
+    return frozenset(h for h in public_holidays(FIRST_HOLIDAY_YEAR, day.year + 1) if h <= day)
+
+
+def _holidays_are_standard(params: Mapping[str, Any]) -> bool:
+    """Whether a question's $holidays list, up to the period's end (later ones change nothing),
+    is the calendar the rollups counted working days with."""
+    date_to = params["date_to"]
+    given = frozenset(h for h in params["holidays"] if h <= date_to)
+    return given == _standard_holidays_until(date_to)
+
+
+def serves(question: str, params: Mapping[str, Any]) -> bool:
+    """Whether the rollups can answer this question for these parameters exactly."""
+    if question not in QUESTIONS:
+        return False
+    if any(params.get(name) for name in QUESTIONS[question]):
+        return False
+    return "holidays" not in params or _holidays_are_standard(params)

@@ -1,0 +1,26 @@
+-- One row per event kind, calendar month, agency, field, channel, receiving organisation and
+-- staffer (receptions only) and timeliness class: rollup_agency_events_by_day summed by month.
+create or replace table rollup_agency_events_by_month as
+with
+
+final as (
+    select
+        kind,
+        date_trunc('month', day)::date as month,
+        agency_id,
+        field_id,
+        channel,
+        receiver_organisation,
+        received_by,
+        timeliness,
+        sum(dossiers)::integer as dossiers,
+        sum(digitised)::integer as digitised,
+        sum(digitisation_known)::integer as digitisation_known,
+        sum(timed)::integer as timed,
+        sum(working_days)::bigint as working_days
+    from rollup_agency_events_by_day
+    group by all
+)
+
+select * from final
+order by kind, month

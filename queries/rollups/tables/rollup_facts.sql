@@ -1,0 +1,91 @@
+-- One row per counted dossier (DOMAIN.md §3): the rule macro's classification over an unbounded
+-- period, with the days its events fall on, for the rollup tables built after it (a temporary
+-- table of the building connection, so the rules run once per build).
+-- Event days: every Biểu 06 column for any period [from, to] is a difference of counts of
+-- dossiers whose event day lies in a day range, so sums of events per day answer exactly:
+--   received_on   received in period = received_on in [from, to];
+--   resolved_on   max(received, end date) for dossiers resolved at some time: resolved in
+--                 [from, to] exactly when resolved_on is in [from, to], whatever `from` is;
+--                 carried over = (received_on < from) − (resolved_on < from);
+--                 in progress at `to` = (received_on ≤ to) − (resolved_on ≤ to);
+--   overdue_from  max(received, due date + 1) unless waiting for supplementation (status 5):
+--                 from that day on the dossier is overdue while still in progress;
+--   overdue_to    max(overdue_from, end date): from that day on it is no longer; in progress
+--                 overdue at `to` = (overdue_from ≤ to) − (overdue_to ≤ to).
+-- Working days (indicator 2.2) skip weekends and $holidays, as index766_by_procedure does.
+create or replace temp table rollup_facts as
+with
+
+facts as (
+    select *
+    from classified_dossiers(date '0001-01-01', date '9999-12-31', [], [], [], [], null)
+),
+
+holidays as (
+    select unnest($holidays::date[]) as day
+),
+
+calendar_days as (
+    select range::date as day
+    from range(
+        coalesce((select min(least(received_on, ended_on)) from facts), date '2000-01-01'),
+        coalesce((select max(greatest(received_on, ended_on)) from facts), date '2000-01-01')
+        + interval 1 day,
+        interval 1 day
+    )
+),
+
+-- Each day's position among working days, so that a difference of positions counts them.
+working_day_index as (
+    select
+        calendar_days.day,
+        count(*) filter (
+            where isodow(calendar_days.day) - 1 < 5 and holidays.day is null
+        ) over (order by calendar_days.day) as position
+    from calendar_days
+    left join holidays on holidays.day = calendar_days.day
+),
+
+final as (
+    select
+        facts.code,
+        facts.agency_id,
+        facts.field_id,
+        facts.procedure_id,
+        facts.channel,
+        facts.received_by,
+        facts.receiver_organisation,
+        facts.received_on,
+        hour(facts.received_at)::tinyint as received_hour,
+        facts.ended_on,
+        facts.due_on,
+        facts.digitised,
+        facts.is_resolved,
+        -- Only dossiers done or returned (9, 10) are timed, as in index766_by_procedure.
+        facts.is_resolved and facts.status in (9, 10) as is_timed,
+        case
+            when facts.is_resolved and facts.status in (9, 10)
+                then greatest(ended.position - received.position - facts.supplement_days, 0)
+        end as working_days,
+        case
+            when facts.is_resolved_early then 'early'
+            when facts.is_resolved_late then 'late'
+            when facts.is_resolved then 'on_time'
+        end as timeliness,
+        facts.days_late::integer as days_late,
+        case when facts.is_resolved then greatest(facts.received_on, facts.ended_on) end
+            as resolved_on,
+        case
+            when facts.status <> 5 and facts.due_on is not null
+                then greatest(facts.received_on, facts.due_on + 1)
+        end as overdue_from,
+        case
+            when facts.status <> 5 and facts.due_on is not null and facts.is_resolved
+                then greatest(facts.received_on, facts.due_on + 1, facts.ended_on)
+        end as overdue_to
+    from facts
+    left join working_day_index as received on received.day = facts.received_on
+    left join working_day_index as ended on ended.day = facts.ended_on
+)
+
+select * from final
