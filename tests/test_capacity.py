@@ -279,7 +279,7 @@ def test_counter_arrivals_by_month_on_given_tickets(tmp_path):
 
 
 def test_dossier_estimates_and_breadth_by_month_on_given_dossiers(small_db):
-    from tests.conftest import dossier
+    from tests.fixtures import dossier
 
     path = small_db(
         [
@@ -307,7 +307,7 @@ def test_dossier_estimates_and_breadth_by_month_on_given_dossiers(small_db):
 
 
 def test_breadth_steps_add_each_agency_to_the_running_total(small_db):
-    from tests.conftest import dossier
+    from tests.fixtures import dossier
 
     path = small_db(
         [

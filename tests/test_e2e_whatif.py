@@ -10,12 +10,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from onestop.core.i18n import t
-from tests.test_e2e import (  # noqa: F401 (browser and server are fixtures)
+from tests.browser import (
     SCREENSHOTS,
-    browser,
     new_page,
     open_page,
-    server,
     wait_for_run,
 )
 
@@ -42,7 +40,7 @@ def _no_error(page, where: str) -> None:
     assert errors.count() == 0, f"{where}: {errors.first.inner_text()[:500]}"
 
 
-def test_a_what_if_link_reopens_the_same_scenario_in_a_fresh_browser(server: str, browser):  # noqa: F811
+def test_a_what_if_link_reopens_the_same_scenario_in_a_fresh_browser(server: str, browser):
     page = new_page(browser, viewport={"width": 1400, "height": 3600})
     open_page(page, f"{server}/staffing")
     _no_error(page, "staffing")
@@ -74,7 +72,7 @@ def test_a_what_if_link_reopens_the_same_scenario_in_a_fresh_browser(server: str
     page.close()
 
 
-def test_the_overview_verdict_links_to_the_staffing_page_with_its_filters(server, browser):  # noqa: F811
+def test_the_overview_verdict_links_to_the_staffing_page_with_its_filters(server, browser):
     page = new_page(browser, viewport={"width": 1400, "height": 2400})
     open_page(page, f"{server}/?lang=en&agency=STNMT&agency=STP")
     _no_error(page, "overview")

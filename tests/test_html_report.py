@@ -14,7 +14,7 @@ from onestop.core import db
 from onestop.core.filters import DossierFilter, pilot_filter
 from onestop.meeting import html
 from onestop.meeting.content import ReportContent, build_content
-from tests.conftest import AGENCIES, DOSSIER_SCHEMA, FIELDS, STAFF, dossier
+from tests.fixtures import AGENCIES, DOSSIER_SCHEMA, FIELDS, STAFF, dossier
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 

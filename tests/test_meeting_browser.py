@@ -5,21 +5,21 @@ from __future__ import annotations
 import pytest
 
 from onestop.core.i18n import t
-from tests.test_e2e import (  # noqa: F401 (browser and server are fixtures)
+from tests.browser import (
     SCREENSHOTS,
-    _assert_no_error,
-    browser,
     new_page,
     open_page,
-    server,
     wait_for_run,
+)
+from tests.browser import (
+    assert_no_error as _assert_no_error,
 )
 
 
 @pytest.mark.e2e
 def test_presentation_mode_hides_the_sidebar_and_steps_with_the_arrow_key(
-    server: str,  # noqa: F811
-    browser,  # noqa: F811
+    server: str,
+    browser,
 ) -> None:
     page = new_page(browser, viewport={"width": 1600, "height": 900})
     open_page(page, f"{server}/throughput?present=1&step=1")

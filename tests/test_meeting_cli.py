@@ -12,7 +12,7 @@ import pytest
 from pptx import Presentation
 
 from onestop.cli import main as cli
-from tests.conftest import ROOT
+from tests.fixtures import ROOT
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

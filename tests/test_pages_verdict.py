@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from onestop.core import db
 from onestop.core.i18n import t
-from tests.conftest import page_path
+from tests.fixtures import page_path
 
 # The six pilot agencies and a seventh that flips the answer (the demo's codes).
 SEVEN_AGENCIES = ["SCT", "SGDDT", "SKHCN", "SNV", "STNMT", "STP", "SXD"]

@@ -85,7 +85,19 @@ def show_table(
         for name, dtype in frame.schema.items()
         if (fmt := formatter(name, dtype)) is not None
     }
-    styled = frame.to_pandas().style.format(formats, na_rep="—")
+    # Streamlit's grid draws a missing number as "None" whatever the Styler says: a column with
+    # gaps is shown as its formatted text (sorting it sorts text; the downloads keep numbers).
+    gaps = [name for name in formats if frame[name].null_count()]
+    shown = frame.with_columns(
+        *(
+            pl.col(name).map_elements(formats[name], return_dtype=pl.String).fill_null("—")
+            for name in gaps
+        ),
+        pl.col(pl.String).fill_null("—"),
+    )
+    styled = shown.to_pandas().style.format(
+        {name: fmt for name, fmt in formats.items() if name not in gaps}, na_rep="—"
+    )
     st.dataframe(
         styled,
         key=key,
