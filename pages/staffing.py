@@ -121,6 +121,8 @@ st.caption(
 
 wait_chart, busy_chart = staffing.staffing_charts(result["scenarios"], question.target, lang)
 show.show_chart(wait_chart, "staffing_wait", lang)
+if note := staffing.unbounded_note(result["scenarios"], lang):
+    st.caption(note)
 show.show_chart(busy_chart, "staffing_utilisation", lang)
 
 st.subheader(i18n.t("staffing.scenarios", lang))

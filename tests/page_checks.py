@@ -12,7 +12,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.fixtures import ROOT
 
 # Links a user could be sent: malformed dates, unknown codes, SQL and markup fragments.
 HOSTILE_LINKS: list[dict[str, str | list[str]]] = [
@@ -27,6 +27,9 @@ HOSTILE_LINKS: list[dict[str, str | list[str]]] = [
     {"procedure": "') union select * from staff --"},
     {"receiver": "admin"},
 ]
+# The pages whose hostile links tests/test_pages_overview_throughput.py checks (with more
+# assertions); tests/test_pages_all.py checks the other filtered pages.
+OVERVIEW_THROUGHPUT = ["pages/overview.py", "pages/throughput.py"]
 
 
 def run_page(page: str, query_params: dict | None = None) -> AppTest:

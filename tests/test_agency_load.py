@@ -13,8 +13,7 @@ from onestop.core.db import Store
 from onestop.core.filters import DossierFilter
 from onestop.reports import form06 as report
 from onestop.views import agency_load
-from tests.conftest import dossier
-from tests.test_timeliness import build_db
+from tests.fixtures import build_small_db, dossier
 
 PERIOD = DossierFilter(dt.date(2023, 3, 1), dt.date(2023, 4, 30))
 
@@ -37,7 +36,7 @@ ROWS = [
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
-    return build_db(tmp_path / "load.duckdb", ROWS)
+    return Store(build_small_db(tmp_path / "load.duckdb", ROWS, procedures=True))
 
 
 def run(store: Store, name: str) -> pl.DataFrame:

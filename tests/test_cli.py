@@ -108,7 +108,7 @@ def test_db_comes_from_the_environment(demo_db: Path) -> None:
 
 
 def test_demo_refuses_to_replace_imported_data(tmp_path: Path, capsys) -> None:
-    from tests.conftest import build_small_db, dossier
+    from tests.fixtures import build_small_db, dossier
 
     path = build_small_db(tmp_path / "real.duckdb", [dossier("REAL-1")])
     code, _, err = run(capsys, "demo", "--db", str(path), "--dossiers", "4000")

@@ -18,7 +18,7 @@ import pytest
 from onestop import demo, staffing
 from onestop.cli import arguments
 from onestop.cli import main as cli
-from tests.conftest import build_small_db, dossier
+from tests.fixtures import build_small_db, dossier
 
 YEAR = ["--from", "2023-01-01", "--to", "2023-12-31"]
 MODEL = ["staffing", "--arrivals-per-hour", "9", "--service-minutes", "10"]

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from onestop.core import db
-from tests.conftest import build_small_db, dossier
+from tests.fixtures import build_small_db, dossier
 
 
 def test_new_file_gets_every_migration(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ import pytest
 
 from onestop.core import i18n
 from onestop.web import url_state
-from tests.test_e2e import browser, server  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.e2e
 
@@ -20,7 +19,7 @@ def _toasts(page) -> list[str]:
     return [toast.inner_text() for toast in page.locator('[data-testid="stToast"]').all()]
 
 
-def test_a_link_streamlit_drops_is_announced(server: str, browser) -> None:  # noqa: F811
+def test_a_link_streamlit_drops_is_announced(server: str, browser) -> None:
     query = "&".join(f"procedure=x{n}" for n in range(url_state.STREAMLIT_MAX_FIELDS + 1))
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{server}/?{query}")
@@ -31,7 +30,7 @@ def test_a_link_streamlit_drops_is_announced(server: str, browser) -> None:  # n
     page.close()
 
 
-def test_a_long_link_within_the_limits_is_read(server: str, browser) -> None:  # noqa: F811
+def test_a_long_link_within_the_limits_is_read(server: str, browser) -> None:
     """At the limit the parameters reach the page: unknown codes get their own notice."""
     fields = url_state.STREAMLIT_MAX_FIELDS
     query = "&".join(f"procedure=x{n}" for n in range(fields))

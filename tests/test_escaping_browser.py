@@ -1,6 +1,6 @@
 """In a real browser: hostile names drawn as text, no Deploy button, a friendly error page.
 
-The server and browser helpers are those of tests/test_e2e.py; screenshots go to the same folder.
+The server and browser helpers are those of tests/browser.py; screenshots go to the same folder.
 """
 
 from __future__ import annotations
@@ -11,14 +11,8 @@ from pathlib import Path
 import pytest
 
 from onestop.core import db, i18n
-from tests.escaping_fixture import LINK, build_hostile_db
-from tests.test_e2e import (  # noqa: F401 (browser is a fixture)
-    SCREENSHOTS,
-    browser,
-    new_page,
-    open_page,
-    serving,
-)
+from tests.browser import SCREENSHOTS, new_page, open_page, serving
+from tests.fixtures import LINK, build_hostile_db
 
 pytestmark = pytest.mark.e2e
 
@@ -38,7 +32,7 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def _open(browser, url: str, name: str, ready: str) -> dict:  # noqa: F811 (the fixture's value)
+def _open(browser, url: str, name: str, ready: str) -> dict:
     """What the page shows once the run has finished and the `ready` element is drawn."""
     page = new_page(browser, viewport={"width": 1400, "height": 2400})
     open_page(page, url)
@@ -61,7 +55,7 @@ CHART_TEXT = ".js-plotly-plot svg text"
         ("report", '[data-testid="stHtml"] table'),
     ],
 )
-def test_hostile_names_are_drawn_as_text(hostile_server: str, browser, slug, ready) -> None:  # noqa: F811
+def test_hostile_names_are_drawn_as_text(hostile_server: str, browser, slug, ready) -> None:
     found = _open(browser, f"{hostile_server}/{slug}", f"hostile-{slug}-vi", ready)
     assert found["chartLinks"] == 0
     assert found["tableLinks"] == 0
@@ -70,12 +64,12 @@ def test_hostile_names_are_drawn_as_text(hostile_server: str, browser, slug, rea
         assert LINK in found["chartTexts"]  # a tick label showing the tag as written
 
 
-def test_users_get_no_deploy_button(hostile_server: str, browser) -> None:  # noqa: F811
+def test_users_get_no_deploy_button(hostile_server: str, browser) -> None:
     found = _open(browser, hostile_server, "viewer-toolbar-vi", '[data-testid="stToolbar"]')
     assert found["deployButtons"] == 0
 
 
-def test_a_failing_page_shows_the_friendly_sentence(browser, tmp_path: Path) -> None:  # noqa: F811
+def test_a_failing_page_shows_the_friendly_sentence(browser, tmp_path: Path) -> None:
     damaged = build_hostile_db(tmp_path / "damaged.duckdb")
     con = db.connect_for_writing(damaged)
     con.execute("drop table fields")

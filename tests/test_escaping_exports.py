@@ -23,7 +23,7 @@ from onestop.core.filters import DossierFilter
 from onestop.core.text import markdown_literal
 from onestop.reports import form06 as report
 from onestop.reports.form06_xlsx import form06_to_xlsx
-from tests.escaping_fixture import (
+from tests.fixtures import (
     AT,
     BOLD,
     FORMULA,

@@ -2,13 +2,12 @@
 
 Plotly reads a subset of HTML (links included) in every label, Streamlit reads Markdown in
 captions and alerts, and st.html renders tags. Each page runs under AppTest on the hostile
-database of tests/escaping_fixture.py; what it shows must hold the names only in escaped form.
+database of tests/fixtures.py; what it shows must hold the names only in escaped form.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,8 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from onestop.core.text import html_literal, markdown_literal
-from tests.conftest import ROOT
-from tests.escaping_fixture import (
+from tests.fixtures import (
     ACTIVE_TAG,
     FORMULA,
     HOSTILE_TEXTS,
@@ -27,8 +25,10 @@ from tests.escaping_fixture import (
     MARKDOWN,
     MINUS,
     PLUS,
+    ROOT,
     SCRIPT,
     build_hostile_db,
+    using_database,
 )
 
 PAGES = sorted(path.name for path in (ROOT / "pages").glob("*.py"))
@@ -52,13 +52,8 @@ MARKDOWN_ELEMENTS = (
 @pytest.fixture(scope="module")
 def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path = build_hostile_db(tmp_path_factory.mktemp("hostile") / "hostile.duckdb")
-    previous = os.environ.get("ONESTOP_DB")
-    os.environ["ONESTOP_DB"] = str(path)
-    yield path
-    if previous is None:
-        os.environ.pop("ONESTOP_DB", None)
-    else:
-        os.environ["ONESTOP_DB"] = previous
+    with using_database(path):
+        yield path
 
 
 @pytest.fixture(scope="module")

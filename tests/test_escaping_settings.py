@@ -18,8 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from onestop.core import db, i18n
 from onestop.web import page_guard
-from tests.conftest import ROOT
-from tests.escaping_fixture import build_hostile_db
+from tests.fixtures import ROOT, build_hostile_db
 
 CONFIG = ROOT / ".streamlit" / "config.toml"
 

@@ -13,11 +13,12 @@ from onestop.core.db import Store
 from onestop.core.filters import DossierFilter
 from onestop.reports import form06 as report
 from onestop.reports.form06_xlsx import FIRST_DATA_ROW, form06_to_xlsx
-from tests.form06_fixture import PERIOD, build
+from tests.fixtures import FORM06_PERIOD as PERIOD
+from tests.fixtures import build_form06_db
 
 COLUMNS = list(report.FORM06_COUNTS)
 
-# Counted by hand from tests/form06_fixture.py, columns 3 to 13.
+# Counted by hand from tests/fixtures.py (the Biểu 06 month), columns 3 to 13.
 EXPECTED_ROWS = {
     ("Sở Alpha", "Công chứng"): [5, 3, 2, 0, 0, 0, 0, 0, 5, 3, 2],
     ("Sở Alpha", "Hộ tịch"): [5, 2, 2, 1, 5, 2, 2, 1, 0, 0, 0],
@@ -32,7 +33,7 @@ EXPECTED_SUBTOTALS = {
 
 @pytest.fixture
 def database(tmp_path):
-    return build(tmp_path / "form06.duckdb")
+    return build_form06_db(tmp_path / "form06.duckdb")
 
 
 @pytest.fixture

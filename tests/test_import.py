@@ -3,7 +3,6 @@ data never stored, and safety beside a running dashboard (kill mid-import, impor
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import os
@@ -22,96 +21,18 @@ from hypothesis import strategies as st
 from onestop import importing as importer
 from onestop.cli import main as cli
 from onestop.core import db
-from tests.conftest import dossier
+from tests.fixtures import (
+    FAMILY_A,
+    FAMILY_B,
+    PERSONAL,
+    ROOT,
+    dossier,
+    row_a,
+    row_b,
+    write_csv,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
-FAMILY_A = [
-    "MaHoSo", "MaTTHC", "TenTTHC", "MaLinhVuc", "TenLinhVuc", "KenhThucHien", "ChuHoSo",
-    "LoaiDoiTuong", "NgayNopHoSo", "NgayTiepNhan", "NgayHenTra", "TrangThaiHoSo",
-    "NgayKetThucXuLy", "NgayTra", "NgayTuChoi", "DonViXuLy",
-]  # fmt: skip
-FAMILY_B = [
-    "Mã hồ sơ", "Mã thủ tục", "Tên thủ tục hành chính", "Mã lĩnh vực", "Lĩnh vực", "Kênh nộp",
-    "Chủ hồ sơ", "Địa chỉ", "Số điện thoại", "Số CCCD", "Ngày nộp", "Ngày tiếp nhận",
-    "Ngày hẹn trả", "Ngày kết thúc xử lý", "Ngày trả kết quả", "Trạng thái", "Đơn vị xử lý",
-    "Người tiếp nhận",
-]  # fmt: skip
-PERSONAL = {
-    "ChuHoSo": "Nguyễn Văn Riêngtư",
-    "Chủ hồ sơ": "Trần Thị Bímật",
-    "Địa chỉ": "Số 99 phố Kínđáo",
-    "Số điện thoại": "0912345678",
-    "Số CCCD": "001234567890",
-    "Người tiếp nhận": "Lê Văn Cánbộ",
-}
-
-
-def row_a(code: str = "STP-230301-0001", **values: str) -> dict[str, str]:
-    """A valid family-A row: result returned, received 2023-03-01 09:00."""
-    row = {
-        "MaHoSo": code,
-        "MaTTHC": "1.000894",
-        "TenTTHC": "Đăng ký khai sinh",
-        "MaLinhVuc": "HT",
-        "TenLinhVuc": "Hộ tịch",
-        "KenhThucHien": "2",
-        "ChuHoSo": PERSONAL["ChuHoSo"],
-        "LoaiDoiTuong": "Công dân",
-        "NgayNopHoSo": "20230301080000",
-        "NgayTiepNhan": "20230301090000",
-        "NgayHenTra": "20230310170000",
-        "TrangThaiHoSo": "10",
-        "NgayKetThucXuLy": "20230305100000",
-        "NgayTra": "20230306100000",
-        "NgayTuChoi": "",
-        "DonViXuLy": "Sở Tư pháp",
-    }
-    row.update(values)
-    return row
-
-
-def row_b(code: str = "SXD-230601-0001", **values: object) -> dict[str, object]:
-    """A valid family-B row with text dates: processing, received 01/06/2023 08:30."""
-    row: dict[str, object] = {
-        "Mã hồ sơ": code,
-        "Mã thủ tục": "1.009972",
-        "Tên thủ tục hành chính": "Cấp giấy phép xây dựng",
-        "Mã lĩnh vực": "HDXD",
-        "Lĩnh vực": "Hoạt động xây dựng",
-        "Kênh nộp": "Trực tuyến",
-        "Chủ hồ sơ": PERSONAL["Chủ hồ sơ"],
-        "Địa chỉ": PERSONAL["Địa chỉ"],
-        "Số điện thoại": PERSONAL["Số điện thoại"],
-        "Số CCCD": PERSONAL["Số CCCD"],
-        "Ngày nộp": "01/06/2023",
-        "Ngày tiếp nhận": "01/06/2023 08:30",
-        "Ngày hẹn trả": "15/06/2023 17:00:00",
-        "Ngày kết thúc xử lý": "",
-        "Ngày trả kết quả": "",
-        "Trạng thái": "Đang xử lý",
-        "Đơn vị xử lý": "Sở Xây dựng",
-        "Người tiếp nhận": PERSONAL["Người tiếp nhận"],
-    }
-    row.update(values)
-    return row
-
-
-def write_csv(
-    path: Path,
-    rows: list[dict],
-    headers: list[str] | None = None,
-    delimiter: str = ",",
-    bom: bool = False,
-    newline: str = "\n",
-) -> Path:
-    headers = headers or list(rows[0])
-    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter=delimiter, lineterminator=newline)
-        writer.writerow(headers)
-        for row in rows:
-            writer.writerow([row.get(name, "") for name in headers])
-    return path
 
 
 def write_xlsx(path: Path, rows: list[dict], date_cells: bool, titles: list[str] = ()) -> Path:

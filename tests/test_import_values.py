@@ -21,7 +21,7 @@ from onestop import importing as importer
 from onestop.cli import main as cli
 from onestop.core import db
 from onestop.core.text import markdown_literal
-from tests.test_import import FAMILY_A, ROOT, row_a, write_csv
+from tests.fixtures import FAMILY_A, ROOT, row_a, write_csv
 
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
 TODAY = dt.date(2024, 6, 15)

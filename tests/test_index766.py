@@ -11,7 +11,8 @@ from onestop.core.db import Store
 from onestop.core.filters import DossierFilter
 from onestop.reports import form06 as report
 from onestop.reports import index766
-from tests.form06_fixture import PERIOD, build
+from tests.fixtures import FORM06_PERIOD as PERIOD
+from tests.fixtures import build_form06_db
 
 INDICATOR = {indicator.code: indicator for indicator in index766.INDICATORS}
 
@@ -26,7 +27,7 @@ def _inputs(path, dossier_filter):
 
 @pytest.fixture
 def inputs(tmp_path):
-    return _inputs(build(tmp_path / "index766.duckdb"), DossierFilter(*PERIOD))
+    return _inputs(build_form06_db(tmp_path / "index766.duckdb"), DossierFilter(*PERIOD))
 
 
 def _values(counts):
@@ -79,7 +80,7 @@ def test_processing_time_skips_public_holidays(tmp_path):
     # Received Friday 29/12/2023, done Wednesday 3/1/2024: Monday 1/1 is New Year's Day, so the
     # working days after receipt are 2/1 and 3/1 only.
     dossier = ("H01", 1, 1, 1, 2, 10, (2023, 12, 29), (2024, 1, 10), (2024, 1, 3), None, True, 0)
-    path = build(tmp_path / "holiday.duckdb", [dossier])
+    path = build_form06_db(tmp_path / "holiday.duckdb", [dossier])
     _, procedures = _inputs(path, DossierFilter(dt.date(2023, 12, 1), dt.date(2024, 1, 31)))
     assert procedures["working_days_total"].sum() == 2
 
@@ -147,7 +148,7 @@ def test_per_agency_display_shows_values_and_points(inputs):
 
 def test_digitised_share_has_no_value_when_no_record_says(small_db):
     """Imports do not carry the digitised flag: 4.2 must read "no data", not a false 0%."""
-    from tests.conftest import dossier
+    from tests.fixtures import dossier
 
     path = small_db([dossier("A-1"), dossier("A-2", channel=1)])
     values = _values(index766.total_counts(*_inputs(path, DossierFilter(*PERIOD))))

@@ -166,6 +166,19 @@ def test_nothing_imports_cli() -> None:
     assert users == []
 
 
+def test_test_modules_do_not_import_each_other() -> None:
+    """Shared rows and helpers live in tests/fixtures.py (and browser.py, page_checks.py,
+    worlds.py); a test module imported by another would run its tests twice."""
+    tests_dir = ROOT / "tests"
+    wrong = sorted(
+        f"{path.name} imports {target}"
+        for path in tests_dir.glob("*.py")
+        for target, _ in imports_of(path.read_text(encoding="utf-8"), f"tests.{path.stem}")
+        if target.startswith(("tests.test_", "tests.conftest"))
+    )
+    assert wrong == []
+
+
 if __name__ == "__main__":  # a quick look at the graph: python tests/test_layers.py
     for module, targets in sorted(GRAPH.items()):
         print(module, "→", sorted({t for t, _ in targets if t.startswith("onestop")}))

@@ -14,7 +14,7 @@ import pytest
 
 from onestop.core import i18n
 from onestop.web import filter_bar as ui
-from tests.conftest import ROOT, dossier
+from tests.fixtures import ROOT, dossier
 from tests.page_checks import run_page
 from tests.worlds import World, build_world
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import page_path
+from tests.fixtures import page_path
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_receiver_filter_is_ignored_when_the_data_names_no_receivers(
     small_db, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Imported exports carry no receiving staff; receiver=postal must not empty the page."""
-    from tests.conftest import dossier
+    from tests.fixtures import dossier
 
     path = small_db([dossier("A-1", received_by=None), dossier("A-2", received_by=None)])
     monkeypatch.setenv("ONESTOP_DB", str(path))

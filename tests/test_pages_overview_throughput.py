@@ -16,9 +16,15 @@ from onestop.core.db import Store
 from onestop.core.filters import DossierFilter
 from onestop.reports.form06 import build_form06
 from onestop.views import throughput
-from tests.page_checks import HOSTILE_LINKS, assert_hostile_link_is_harmless, run_page, shown
+from tests.page_checks import (
+    HOSTILE_LINKS,
+    OVERVIEW_THROUGHPUT,
+    assert_hostile_link_is_harmless,
+    run_page,
+    shown,
+)
 
-PAGES = ["pages/overview.py", "pages/throughput.py"]
+PAGES = OVERVIEW_THROUGHPUT
 PILOT = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 
 

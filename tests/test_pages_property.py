@@ -25,14 +25,13 @@ from onestop.reports import form06 as report
 from onestop.views import overview
 from onestop.web import filter_bar as ui
 from onestop.web import url_state
-from tests.conftest import ROOT
+from tests.fixtures import ROOT, using_database
 from tests.worlds import (
     EXAMPLES,
     PRESETS,
     World,
     build_world,
     cli_report_total,
-    database,
     link_params,
     links,
     worlds,
@@ -99,7 +98,7 @@ def test_every_page_on_any_small_database_and_link(
     preset = data.draw(st.none() | st.sampled_from(PRESETS), label="preset")
     path = build_world(tmp_path_factory.getbasetemp() / f"world{next(_numbers)}.duckdb", world)
     lang = link.get("lang", ["vi"])[0]
-    with database(path), forgotten(path):
+    with using_database(path), forgotten(path):
         store = Store(path)
         first = run("pages/overview.py", link)
         assert not first.exception, first.exception

@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-import os
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from onestop import demo
 from onestop.core import i18n
+from tests.fixtures import using_database
 
 PAGE = "../pages/report.py"
 
 
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("report_page") / "demo.duckdb"
-    demo.build_demo(path)
-    previous = os.environ.get("ONESTOP_DB")
-    os.environ["ONESTOP_DB"] = str(path)
-    yield path
-    if previous is None:
-        os.environ.pop("ONESTOP_DB", None)
-    else:
-        os.environ["ONESTOP_DB"] = previous
+@pytest.fixture(autouse=True)
+def _demo(demo_db: Path) -> Iterator[None]:
+    with using_database(demo_db):
+        yield
 
 
 def _run(lang: str) -> AppTest:

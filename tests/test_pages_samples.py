@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from onestop import importing as importer
+from onestop.core.codes import CHANNELS
 from onestop.core.db import Store
-from onestop.core.filters import CHANNELS
 from onestop.web import filter_bar as ui
-from tests.conftest import ROOT
+from tests.fixtures import ROOT
 from tests.page_checks import run_page
 
 ROUTED = re.findall(r'"(pages/\w+\.py)"', (ROOT / "dashboard.py").read_text(encoding="utf-8"))

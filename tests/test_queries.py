@@ -9,7 +9,7 @@ import polars as pl
 from polars.testing import assert_frame_equal
 
 from onestop.core import db
-from tests.conftest import build_small_db, dossier
+from tests.fixtures import build_small_db, dossier
 
 
 def _with_pilot(path: Path) -> db.Store:

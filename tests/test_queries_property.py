@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 from onestop.cli import bench
 from onestop.core import db
+from onestop.core.codes import CHANNELS, RECEIVERS
 from onestop.core.db import Store
-from onestop.core.filters import CHANNELS, RECEIVERS, DossierFilter
+from onestop.core.filters import DossierFilter
 from onestop.reports import form06 as report
 from onestop.reports import index766
 from onestop.views import overview, throughput

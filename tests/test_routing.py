@@ -14,20 +14,27 @@ from streamlit.runtime import pages_manager
 from streamlit.runtime.scriptrunner import script_runner
 from streamlit.testing.v1 import AppTest
 
+REVISIT = (
+    "Streamlit changed what onestop/web/routing.py route_through_dashboard relies on: a deep "
+    "link opened first on a fresh server may run its page bare. Re-read pages_manager.py and "
+    "navigation.py of this release and adapt that one function."
+)
+
 
 def test_streamlit_is_the_release_the_routing_was_written_for() -> None:
-    assert streamlit.__version__.startswith("1.67."), streamlit.__version__
+    assert streamlit.__version__.startswith("1.67."), f"{streamlit.__version__}: {REVISIT}"
 
 
 def test_the_legacy_pages_mode_is_still_a_class_attribute_of_pages_manager() -> None:
-    assert "uses_pages_directory" in vars(pages_manager.PagesManager)
+    assert "uses_pages_directory" in vars(pages_manager.PagesManager), REVISIT
     # Set once per process from the pages/ folder beside the main script …
-    assert "PagesManager.uses_pages_directory = " in inspect.getsource(pages_manager.PagesManager)
+    manager = inspect.getsource(pages_manager.PagesManager)
+    assert "PagesManager.uses_pages_directory = " in manager, REVISIT
     # … read by the script runner to run a URL as a legacy page …
-    assert "PagesManager.uses_pages_directory" in inspect.getsource(script_runner)
+    assert "PagesManager.uses_pages_directory" in inspect.getsource(script_runner), REVISIT
     # … and switched off by st.navigation, as routing does.
     navigation = inspect.getsource(streamlit.commands.navigation)
-    assert "PagesManager.uses_pages_directory = False" in navigation
+    assert "PagesManager.uses_pages_directory = False" in navigation, REVISIT
 
 
 def _main_script_name() -> None:

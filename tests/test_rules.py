@@ -8,7 +8,7 @@ import pytest
 
 from onestop.core.db import Store, run_sql
 from onestop.core.filters import DossierFilter
-from tests.conftest import dossier
+from tests.fixtures import dossier
 
 D = dt.datetime
 MARCH = DossierFilter(dt.date(2023, 3, 1), dt.date(2023, 3, 31))

@@ -8,6 +8,7 @@ import itertools
 import json
 import math
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -32,12 +33,14 @@ from onestop.staffing import (
     ServiceTarget,
     answer,
     evaluate,
+    json_ready,
     measure_load,
     scenario_sentence,
+    unbounded_note,
 )
 from onestop.staffing.queueing import erlang_c
 from onestop.staffing.simulation import CounterLoad, SimulationSettings, constant_load, simulate
-from tests.conftest import dossier
+from tests.fixtures import dossier
 
 PILOT_IDS = (1, 2, 3, 4, 5, 6)
 YEAR_2023 = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
@@ -203,6 +206,48 @@ def test_adding_agencies_and_growth_need_more_staff(store):
     )
     ratio = grown["scenarios"][0]["citizens_per_day"] / one_alone["citizens_per_day"]
     assert ratio == pytest.approx(2.0, rel=0.1)
+
+
+def test_growth_what_ifs_share_their_citizens(store):
+    # Growth is the simulation's volume factor: a larger growth keeps every simulated citizen of
+    # a smaller one and adds more, so on the slider a level's waits only rise with growth.
+    base = Question(
+        DossierFilter(*YEAR_2023, PILOT_IDS), (1, 2), settings=SimulationSettings(days=60)
+    )
+    measured = measure_load(store, base.load_filter())
+    grid = [
+        evaluate(measured, replace(base, growth_pct=growth))["scenarios"]
+        for growth in (0.0, 100.0, 200.0, 400.0)
+    ]
+    for smaller, larger in itertools.pairwise(grid):
+        for before, after in zip(smaller, larger, strict=True):
+            for name in ("mean_wait_min", "p95_wait_min", "p_wait_over_target"):
+                assert after[name] >= before[name], (before["staff"], name)
+    assert grid[0][0]["meets_target"] and not grid[-1][0]["meets_target"]
+
+
+def test_levels_far_too_few_are_answered_without_simulating_the_queue(store):
+    # Eleven times the pilot and every other agency: one to four staff could not do the day's
+    # counter work even round the clock. The answer says so, in words, and stays clean.
+    agencies = store.query("agencies")
+    others = tuple(agencies.filter(~pl.col("is_pilot"))["agency_id"].to_list())
+    question = Question(DossierFilter(*YEAR_2023, PILOT_IDS), (1, 2, 3, 4), others, 1000.0)
+    for lang in ("vi", "en"):
+        result = answer(store, question, lang)
+        for scenario_result in result["scenarios"]:
+            assert scenario_result["stable"] is False and scenario_result["runaway"]
+            assert scenario_result["p95_wait_min"] == math.inf
+            assert_clean(scenario_result["sentence"])
+        assert result["smallest_staff"] is None
+    sentence = result["scenarios"][0]["sentence"]
+    assert "round the clock" in sentence and "unbounded" not in sentence
+    assert unbounded_note(result["scenarios"], "en") == (
+        "Waits with no bound (the queue never settles) are not drawn: 1, 2, 3, 4 staff."
+    )
+    pilot = answer(store, replace(question, added_agency_ids=(), growth_pct=0.0), "en")
+    assert unbounded_note(pilot["scenarios"], "en") is None
+    printed = json.loads(json.dumps(json_ready(result)))
+    assert printed["scenarios"][0]["mean_wait_min"] is None  # JSON has no infinity
 
 
 def test_answer_gives_sentences_and_breadth_in_both_languages(store):
@@ -414,6 +459,25 @@ def test_staffing_page_answers_for_the_demo_pilot(demo_db, monkeypatch):
     assert any("It takes at least" in w.value for w in page.warning)
 
 
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_staffing_page_says_which_waits_it_cannot_draw(demo_db, monkeypatch, lang):
+    # Every agency's load tripled: one staffer could not do it round the clock.
+    page = run_staffing_page(demo_db, monkeypatch, lang)
+    page.select_slider(key="days").set_value(50)
+    page.multiselect(key="add_agencies").set_value([7, 8, 9, 10, 11, 12, 13, 14])
+    page.slider(key="growth").set_value(200).run()
+    assert not page.exception
+    staff = t("staffing.staff_one", lang, n="1")
+    # Erlang C's mean has no bound at 2 to 4 staff too (its busiest hours are overloaded).
+    note = t(
+        "staffing.chart_unbounded", lang, staff=t("staffing.staff_other", lang, n="1, 2, 3, 4")
+    )
+    assert note in [caption.value for caption in page.caption]
+    runaway = t("staffing.scenario_sentence_runaway", lang, staff=staff, utilisation="", verdict="")
+    assert runaway[:30] in page_text(page)
+    assert_clean(page_text(page).replace("{", "").replace("}", ""))
+
+
 def test_results_collected_in_the_period_count_whenever_the_dossier_ended(small_db):
     """Processed on 18/01, collected on 06/02: a February pickup, though Biểu 06 skips it."""
     path = small_db(
@@ -486,9 +550,11 @@ def assert_one_verdict(result: dict, target: ServiceTarget, sentence: str) -> No
     share = float(threshold_share(target.share_within, "en").rstrip("%").replace(",", ""))
     limit = float(threshold_share(target.max_utilisation, "en").rstrip("%").replace(",", ""))
     waits_ok, busy_ok = target.waits_met(result), target.busy_met(result)
-    busy = _percent_in(r"busy ([\d.,]+)% of their working time", sentence)
+    busy = _percent_in(r"(?:busy|work alone is) ([\d.,]+)% of (?:their|the) working time", sentence)
     assert (busy < limit) == busy_ok, sentence
-    if "no citizens came" not in sentence:
+    # A runaway level's sentence gives no share within the target: nobody is, in the long run.
+    assert ("round the clock" in sentence) == bool(result.get("runaway")), sentence
+    if "no citizens came" not in sentence and not result.get("runaway"):
         within = _percent_in(r": ([\d.,]+)% of citizens wait no more than", sentence)
         assert (within >= share) == waits_ok, sentence
     assert sentence.endswith("Meets the target.") == (waits_ok and busy_ok), sentence

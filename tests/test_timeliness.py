@@ -9,23 +9,14 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from onestop.core import charts, db
+from onestop.core import charts
 from onestop.core.db import Store, run_sql
 from onestop.core.filters import DossierFilter
 from onestop.reports import form06 as report
 from onestop.views import timeliness
-from tests.conftest import AGENCIES, DOSSIER_SCHEMA, FIELDS, STAFF, dossier
+from tests.fixtures import build_small_db, dossier
 
 PERIOD = DossierFilter(dt.date(2023, 3, 1), dt.date(2023, 4, 30))
-PROCEDURES = pl.DataFrame(
-    {
-        "procedure_id": [1, 2],
-        "code": ["1.001", "2.001"],
-        "name": ["Đăng ký khai sinh", "Cấp giấy phép xây dựng"],
-        "field_id": [1, 2],
-        "agency_id": [1, 2],
-    }
-)
 
 
 def at(day: str, hour: int = 10) -> dt.datetime:
@@ -75,17 +66,7 @@ ROWS = [
 
 def build_db(path: Path, rows: list[dict[str, object]]) -> Store:
     """A small real database: the shared reference rows, two procedures and the given dossiers."""
-    con = db.connect_for_writing(path)
-    try:
-        db.insert_frame(con, "agencies", AGENCIES)
-        db.insert_frame(con, "fields", FIELDS)
-        db.insert_frame(con, "staff", STAFF)
-        db.insert_frame(con, "procedures", PROCEDURES)
-        schema = {**DOSSIER_SCHEMA, "procedure_id": pl.Int32}
-        db.insert_frame(con, "dossiers", pl.DataFrame(rows, schema=schema))
-    finally:
-        con.close()
-    return Store(path)
+    return Store(build_small_db(path, rows, procedures=True))
 
 
 @pytest.fixture

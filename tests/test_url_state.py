@@ -8,7 +8,7 @@ from onestop.core.db import Store
 from onestop.core.filters import DossierFilter
 from onestop.web import url_state
 from onestop.web.url_state import Catalog, Notice
-from tests.conftest import dossier
+from tests.fixtures import dossier
 
 CATALOG = Catalog(
     agencies={"STP": 1, "SXD": 2, "SYT": 10},

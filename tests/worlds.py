@@ -3,8 +3,9 @@
 A "world" is a few agencies, fields, procedures, staff, dossiers and counter visits, with or
 without a pilot: gaps of empty months, single rows, open and closed dossiers mixed, dates that
 are odd but were accepted (1900, 2999, year 23, a leap day), missing due or end dates, no
-receivers, no counter visits. `build_world` writes one into a real DuckDB file through the same
-path the conftest builders use; `links` draws URL parameters over it, known and unknown.
+receivers, no counter visits. `build_world` writes one into a real DuckDB file through the
+builder of every test database (tests/fixtures.py build_db); `links` draws URL parameters over
+it, known and unknown.
 """
 
 from __future__ import annotations
@@ -14,18 +15,16 @@ import datetime as dt
 import io
 import json
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import polars as pl
 from hypothesis import strategies as st
 
 from onestop.cli import main as cli
-from onestop.core import db
-from onestop.core.filters import CHANNELS, DossierFilter
+from onestop.core.codes import CHANNELS
+from onestop.core.filters import DossierFilter
 from onestop.web import url_state
-from tests.conftest import DOSSIER_SCHEMA
+from tests.fixtures import build_db
 
 # How many examples each property test draws: `ONESTOP_PROPERTY_EXAMPLES=500 pytest ...` for a
 # long run. The page test draws this many; the cheaper query and link tests draw more.
@@ -214,7 +213,7 @@ def worlds(draw: st.DrawFn, max_dossiers: int = 14) -> World:
     return world
 
 
-# What a dossier row from tests.conftest.dossier lacks.
+# What a dossier row from tests.fixtures.dossier lacks.
 DOSSIER_DEFAULTS = {
     "procedure_id": None,
     "submitted_at": None,
@@ -226,71 +225,30 @@ DOSSIER_DEFAULTS = {
 
 def build_world(path: Path, world: World) -> Path:
     """Write a world into a new database file (schema from the migrations)."""
-    con = db.connect_for_writing(path)
-    try:
-        db.insert_frame(con, "agencies", pl.DataFrame(world.agencies))
-        if world.fields:
-            db.insert_frame(con, "fields", pl.DataFrame(world.fields))
-        if world.procedures:
-            db.insert_frame(
-                con,
-                "procedures",
-                pl.DataFrame(
-                    world.procedures,
-                    schema_overrides={"field_id": pl.Int32, "processing_days": pl.Int32},
-                ),
-            )
-        if world.staff:
-            staff = pl.DataFrame(world.staff, schema_overrides={"agency_id": pl.Int32})
-            db.insert_frame(con, "staff", staff)
-        if world.dossiers:
-            schema = {
-                **DOSSIER_SCHEMA,
-                "procedure_id": pl.Int32,
-                "submitted_at": pl.Datetime("us"),
-                "digitised": pl.Boolean,
-                "supplement_count": pl.Int16,
-                "supplement_days": pl.Int16,
+    pilot = world.pilot
+    return build_db(
+        path,
+        agencies=world.agencies,
+        fields=world.fields,
+        procedures=world.procedures,
+        staff=world.staff,
+        dossiers=[{**DOSSIER_DEFAULTS, **row} for row in world.dossiers],
+        counter_visits=world.visits,
+        pilots=None
+        if pilot is None
+        else [
+            {
+                "pilot_id": 1,
+                "name": "Thí điểm",
+                "start_date": pilot["start_date"],
+                "end_date": pilot["end_date"],
+                "postal_staff": pilot["postal_staff"],
             }
-            rows = [{**DOSSIER_DEFAULTS, **row} for row in world.dossiers]
-            db.insert_frame(con, "dossiers", pl.DataFrame(rows, schema=schema))
-        if world.visits:
-            schema = {
-                "visit_id": pl.Int64,
-                "agency_id": pl.Int32,
-                "staff_id": pl.Int32,
-                "purpose": pl.String,
-                "ticket_issued_at": pl.Datetime("us"),
-                "called_at": pl.Datetime("us"),
-                "finished_at": pl.Datetime("us"),
-            }
-            db.insert_frame(con, "counter_visits", pl.DataFrame(world.visits, schema=schema))
-        if world.pilot is not None:
-            pilot = world.pilot
-            db.insert_frame(
-                con,
-                "pilots",
-                pl.DataFrame(
-                    [
-                        {
-                            "pilot_id": 1,
-                            "name": "Thí điểm",
-                            "start_date": pilot["start_date"],
-                            "end_date": pilot["end_date"],
-                            "postal_staff": pilot["postal_staff"],
-                        }
-                    ]
-                ),
-            )
-            if pilot["agency_ids"]:
-                db.insert_frame(
-                    con,
-                    "pilot_agencies",
-                    pl.DataFrame({"pilot_id": 1, "agency_id": pilot["agency_ids"]}),
-                )
-    finally:
-        con.close()
-    return path
+        ],
+        pilot_agencies=None
+        if pilot is None
+        else [{"pilot_id": 1, "agency_id": agency_id} for agency_id in pilot["agency_ids"]],
+    )
 
 
 # --- links --------------------------------------------------------------------------------------
@@ -329,20 +287,6 @@ def links(draw: st.DrawFn, world: World) -> dict[str, list[str]]:
 
 
 # --- what the command line says --------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def database(path: Path) -> Iterator[None]:
-    """Point the dashboard (ONESTOP_DB) at path for the duration."""
-    previous = os.environ.get(db.DB_ENV_VAR)
-    os.environ[db.DB_ENV_VAR] = str(path)
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(db.DB_ENV_VAR, None)
-        else:
-            os.environ[db.DB_ENV_VAR] = previous
 
 
 def cli_report_total(path: Path, chosen: DossierFilter, codes: dict[int, str]) -> dict[str, int]:

@@ -233,7 +233,9 @@ def bench_staffing(db_path: Path | None = None, staff: tuple[int, ...] = (1, 2, 
             finished = time.perf_counter()
         finally:
             store.close()
-    citizens = sum(r["citizens_per_day"] for r in evaluated["scenarios"]) * (
+    # A level whose queue runs away is answered from the load, not simulated (staffing.fastsim).
+    simulated = [r for r in evaluated["scenarios"] if not r["runaway"]]
+    citizens = sum(r["citizens_per_day"] for r in simulated) * (
         question.settings.days_per_replication * question.settings.replications
     )
     return {
@@ -245,6 +247,8 @@ def bench_staffing(db_path: Path | None = None, staff: tuple[int, ...] = (1, 2, 
         "replications": question.settings.replications,
         "citizens_simulated": round(citizens),
         "within_target": finished - started < 2.0,
+        # Issue 14: the model itself (4 staff levels) within a second at any size of the demo.
+        "model_within_target": finished - loaded <= 1.0,
     }
 
 

@@ -8,20 +8,23 @@ from typing import Any
 
 import polars as pl
 
-CHANNELS = {1: "in_person", 2: "online", 3: "postal"}
-RECEIVERS = ("postal", "agency")
+from onestop.core.codes import CHANNELS, RECEIVERS
+
+# No narrowing: every agency (channel, field, procedure). The one spelling in Python; SQL's is
+# the `chosen` macro's empty list (queries/macros/chosen.sql), a link's is `agency=all`.
+ALL: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
 class DossierFilter:
-    """Which dossiers a question looks at. Empty tuples mean "all"."""
+    """Which dossiers a question looks at. A choice left at ALL (empty) does not narrow."""
 
     date_from: dt.date
     date_to: dt.date
-    agency_ids: tuple[int, ...] = ()
-    channels: tuple[int, ...] = ()
-    field_ids: tuple[int, ...] = ()
-    procedure_ids: tuple[int, ...] = ()
+    agency_ids: tuple[int, ...] = ALL
+    channels: tuple[int, ...] = ALL
+    field_ids: tuple[int, ...] = ALL
+    procedure_ids: tuple[int, ...] = ALL
     receiver: str | None = None
 
     def __post_init__(self) -> None:
@@ -31,6 +34,11 @@ class DossierFilter:
             raise ValueError(f"receiver must be one of {RECEIVERS}")
         if any(channel not in CHANNELS for channel in self.channels):
             raise ValueError(f"channels must be among {sorted(CHANNELS)}")
+
+    @property
+    def every_agency(self) -> bool:
+        """True when no agency is chosen, so that every agency counts."""
+        return self.agency_ids == ALL
 
     def params(self) -> dict[str, Any]:
         """Bound parameters for the queries that select from classified_dossiers."""

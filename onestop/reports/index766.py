@@ -99,13 +99,12 @@ def query_params(dossier_filter: DossierFilter) -> dict[str, Any]:
 
 
 def agency_counts(form06_rows: pl.DataFrame, procedure_rows: pl.DataFrame) -> pl.DataFrame:
-    """One row per agency: its Biểu 06 counts and the extra counts, summed over its rows."""
+    """One row per agency: its Biểu 06 counts and the extra counts, summed over its rows (Int64
+    already: db turns DuckDB's Decimal sums into Int64 for every query)."""
     form = form06_rows.group_by("agency", "agency_code").agg(
-        pl.col(name).sum().cast(pl.Int64) for name in FORM06_COUNTS
+        pl.col(name).sum() for name in FORM06_COUNTS
     )
-    extra = procedure_rows.group_by("agency_code").agg(
-        pl.col(name).sum().cast(pl.Int64) for name in EXTRA_COUNTS
-    )
+    extra = procedure_rows.group_by("agency_code").agg(pl.col(name).sum() for name in EXTRA_COUNTS)
     return (
         form.join(extra, on="agency_code", how="left")
         .with_columns(pl.col(name).fill_null(0) for name in EXTRA_COUNTS)

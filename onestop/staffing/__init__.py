@@ -1,13 +1,20 @@
 """staffing: is one postal staffer enough? The load measured from the data (load), the question
-and its two models (models: Erlang C in queueing, the SimPy simulation in simulation), the answer
-in sentences (answer) and the page's charts (charts).
+and its two models (models: Erlang C in queueing; the simulation in fastsim, which computes the
+SimPy model of simulation as arrays), the answer in sentences (answer) and the page's charts
+(charts).
 
 May import core only. What pages and the command line use is imported here; modules inside the
 package import each other directly, never through this file.
 """
 
 from onestop.core.codes import DEFAULT_TASK_MINUTES, DESK_KINDS, PURPOSES
-from onestop.staffing.answer import answer, json_ready, scenario_sentence, to_table
+from onestop.staffing.answer import (
+    answer,
+    json_ready,
+    scenario_sentence,
+    to_table,
+    unbounded_note,
+)
 from onestop.staffing.charts import scenario_frame, staffing_charts
 from onestop.staffing.load import MeasuredLoad, measure_load
 from onestop.staffing.models import (
@@ -54,4 +61,5 @@ __all__ = [
     "scenario_sentence",
     "staffing_charts",
     "to_table",
+    "unbounded_note",
 ]

@@ -119,6 +119,9 @@ def scenario_sentence(result: dict, target: ServiceTarget, lang: str) -> str:
     }
     if _citizens(result) <= 0:
         return t("staffing.scenario_sentence_no_citizens", lang, **values)
+    if result.get("runaway"):
+        # More work than the staff could do round the clock: no figure but the load's share.
+        return t("staffing.scenario_sentence_runaway", lang, **values)
     return t(
         "staffing.scenario_sentence",
         lang,
@@ -133,6 +136,27 @@ def scenario_sentence(result: dict, target: ServiceTarget, lang: str) -> str:
         p95=minutes_phrase(result["p95_wait_min"], lang),
         **values,
     )
+
+
+def unbounded_note(scenarios: list[dict], lang: str) -> str | None:
+    """Which staff levels the wait chart leaves out because a wait there has no bound."""
+    levels = [
+        result["staff"]
+        for result in scenarios
+        # The series drawn: the simulation's mean and 95th percentile, Erlang C's mean.
+        if not all(
+            math.isfinite(value)
+            for value in (
+                result["mean_wait_min"],
+                result["p95_wait_min"],
+                (result.get("erlang_c") or {}).get("mean_wait_min", 0.0),
+            )
+        )
+    ]
+    if not levels:
+        return None
+    staff = _counted("staff", ", ".join(format_int(level, lang) for level in levels), lang)
+    return t("staffing.chart_unbounded", lang, staff=staff)
 
 
 def answer_sentence(enough: int | None, target: ServiceTarget, lang: str) -> str:
@@ -189,12 +213,13 @@ def scope_sentence(
         "start": format_date(question.filter.date_from, lang),
         "end": format_date(question.filter.date_to, lang),
     }
-    chosen = question.filter.agency_ids
-    if chosen:
-        count = _counted("agencies", format_int(len(chosen), lang), lang)
-        parts = [t("staffing.scope_chosen", lang, agencies=count, **period)]
-    else:
+    if question.filter.every_agency:
         parts = [t("staffing.scope_every", lang, **period)]
+    else:
+        chosen = format_int(len(question.filter.agency_ids), lang)
+        parts = [
+            t("staffing.scope_chosen", lang, agencies=_counted("agencies", chosen, lang), **period)
+        ]
     if question.added_agency_ids:
         named = dict(zip(agencies["agency_id"], agencies["name"], strict=True))
         names = [str(named.get(agency_id, agency_id)) for agency_id in question.added_agency_ids]

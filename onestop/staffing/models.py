@@ -1,5 +1,7 @@
 """The staffing question and its two models: Erlang C hour by hour over the weekly profile, and
-the SimPy simulation of working days; what "enough staff" means, and the smallest level that is.
+the simulation of working days (fastsim: the SimPy model of simulation.py computed as arrays, at a
+cost bounded whatever the province's volume); what "enough staff" means, and the smallest level
+that is.
 """
 
 from __future__ import annotations
@@ -12,14 +14,13 @@ import polars as pl
 
 from onestop.core.calendar import DEFAULT_HOURS, CounterHours
 from onestop.core.filters import DossierFilter
-from onestop.staffing import queueing
+from onestop.staffing import fastsim, queueing
 from onestop.staffing.load import MeasuredLoad
 from onestop.staffing.simulation import (
     CounterLoad,
     SimulationSettings,
     constant_load,
     open_minutes_by_hour,
-    simulate,
 )
 
 MAX_STAFF = 8
@@ -127,7 +128,7 @@ def scenario(load: CounterLoad, staff: int, question: Question, model: str) -> d
     if model == "erlang-c":
         result = erlang_c_scenario(load, staff, question.target, question.settings.hours)
     else:
-        result = simulate(load, staff, question.settings)
+        result = fastsim.simulate(load, staff, question.settings)
     result["model"] = model
     result["meets_target"] = question.target.met_by(result)
     return result
@@ -140,21 +141,28 @@ def smallest_staff(results: list[dict]) -> int | None:
 
 
 def evaluate(measured: MeasuredLoad, question: Question) -> dict:
-    """Every requested staff level through both models, and the smallest level that is enough."""
-    load = measured.load.scaled(1.0 + question.growth_pct / 100.0)
+    """Every requested staff level through both models, and the smallest level that is enough.
+
+    The simulation runs all levels at once on the same citizens, growth as a volume factor (a
+    larger growth keeps every citizen of a smaller one, so the what-if moves the figures only by
+    what it adds).
+    """
+    factor = 1.0 + question.growth_pct / 100.0
+    load = measured.load.scaled(factor)
     settings = replace(question.settings, service_cv=measured.service_cv)
     question = replace(question, settings=settings)
-    scenarios = []
-    for staff in question.staff:
-        result = scenario(load, staff, question, "simulation")
-        result["erlang_c"] = scenario(load, staff, question, "erlang-c")
-        scenarios.append(result)
+    scenarios = fastsim.simulate_levels(measured.load, question.staff, settings, factor)
+    for result in scenarios:
+        result["model"] = "simulation"
+        result["meets_target"] = question.target.met_by(result)
+        result["erlang_c"] = scenario(load, result["staff"], question, "erlang-c")
     enough = smallest_staff(scenarios)
     if enough is None and max(question.staff) < MAX_STAFF:
         # Look beyond the requested levels so the answer is never just "none of these".
-        for staff in range(max(question.staff) + 1, MAX_STAFF + 1):
-            if scenario(load, staff, question, "simulation")["meets_target"]:
-                enough = staff
+        beyond = range(max(question.staff) + 1, MAX_STAFF + 1)
+        for result in fastsim.simulate_levels(measured.load, beyond, settings, factor):
+            if question.target.met_by(result):
+                enough = result["staff"]
                 break
     return {"scenarios": scenarios, "smallest_staff": enough}
 

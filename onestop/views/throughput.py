@@ -12,7 +12,7 @@ import polars as pl
 
 from onestop.core import i18n
 from onestop.core.charts import CHANNEL_COLOURS, SERIES_COLOURS, ChartSpec
-from onestop.core.filters import CHANNELS
+from onestop.core.codes import CHANNELS
 
 # The only grains the flow query accepts: a whitelist, since the unit ends up in date_trunc.
 GRAINS = {"day": "day", "week": "week", "month": "month"}

@@ -1,7 +1,9 @@
 """The shared sidebar filter, kept in the URL so that a copied link opens the same view.
 
-A run reads the URL once (url_state.parse: codes to ids), shows the widgets seeded from it when
-the link or the page changed, and writes the URL once (url_state.to_params: ids to codes).
+Inside a run the filter has one form, DossierFilter (ids and codes as the queries take them).
+A run parses the URL once (url_state.parse: a link's codes to ids), seeds the widgets from it
+when the link or the page changed, reads the widgets back into a DossierFilter, keeps that in
+session state and writes the URL once (url_state.to_params: ids to a link's codes).
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from collections.abc import Sequence
 import polars as pl
 import streamlit as st
 
-from onestop.core import i18n
-from onestop.core.filters import CHANNELS, RECEIVERS, DossierFilter
+from onestop.core import codes, i18n
+from onestop.core.codes import CHANNELS, RECEIVERS
+from onestop.core.filters import DossierFilter
 from onestop.web import url_state
 from onestop.web.session import page_switched, query
 
@@ -36,9 +39,9 @@ FILTER_WIDGET_KEYS = (
     PROCEDURES_KEY,
     RECEIVER_KEY,
 )
-# The canonical URL parameters of the last filter shown. It restores the view when a page
-# switch arrives without parameters and tells a user's widget change from a new link.
-_APPLIED_PARAMS = "_filter_applied_params"
+# The last filter shown. It restores the view when a page switch arrives without parameters and
+# tells a user's widget change (the URL then says what it holds) from a new link.
+_APPLIED = "_filter_applied"
 
 
 def filter_catalog() -> url_state.Catalog:
@@ -141,21 +144,21 @@ def current_filter(lang: str) -> DossierFilter:
         )
     catalog = filter_catalog()
     raw = _url_params()
-    if not raw and _APPLIED_PARAMS in st.session_state:
-        raw = st.session_state[_APPLIED_PARAMS]  # a page switch that dropped the parameters
-    wanted, notices = url_state.parse(raw, catalog)
+    applied: DossierFilter | None = st.session_state.get(_APPLIED)
+    if raw or applied is None:
+        wanted, notices = url_state.parse(raw, catalog)  # the run's one parse
+    else:
+        wanted, notices = applied, []  # a page switch that dropped the parameters
     for notice in notices:
         st.toast(i18n.t(f"filters.notice_{notice.reason}", lang, param=notice.param), icon="⚠️")
     widgets_missing = any(key not in st.session_state for key in FILTER_WIDGET_KEYS)
-    url_changed = st.session_state.get(_APPLIED_PARAMS) != url_state.to_params(wanted, catalog)
     # A period kept from before an import may lie outside the new data's bounds.
     stale_dates = not _within(st.session_state.get(DATES_KEY, ()), catalog.date_bounds())
-    if page_switched("_filter_page") or widgets_missing or url_changed or stale_dates:
+    if page_switched("_filter_page") or widgets_missing or wanted != applied or stale_dates:
         _seed_widgets(wanted, catalog)
     chosen = _filter_widgets(lang, catalog, wanted)
-    applied = url_state.to_params(chosen, catalog)
-    st.session_state[_APPLIED_PARAMS] = applied
-    _write_url(applied)
+    st.session_state[_APPLIED] = chosen
+    _write_url(url_state.to_params(chosen, catalog))  # the run's one write
     return chosen
 
 
@@ -200,7 +203,7 @@ def _filter_widgets(
     agency_ids = _agency_widgets(lang, catalog)
     channels = sidebar.pills(
         i18n.t("filters.channel", lang),
-        [2, 1, 3],
+        [codes.ONLINE, codes.IN_PERSON, codes.POSTAL],  # most used first
         selection_mode="multi",
         format_func=lambda code: i18n.t(f"filters.channel_{CHANNELS[code]}", lang),
         key=CHANNELS_KEY,

@@ -41,25 +41,42 @@ def language() -> str:
     return value if value in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
 
 
-def language_switch() -> str:
-    """A sidebar switch between Vietnamese and English, kept in the URL."""
-    current = language()
-    if page_switched("_language_page") or LANGUAGE_KEY not in st.session_state:
-        st.session_state[LANGUAGE_KEY] = current
-    chosen = st.sidebar.segmented_control(
-        i18n.t("app.language", current),
-        options=list(i18n.LANGUAGES),
-        format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
-        key=LANGUAGE_KEY,
-        persist_state="session",
-    )
-    chosen = chosen or current
+def _remember_language(chosen: str) -> None:
+    """Keep the chosen language for the session and in the URL (absent for the default)."""
     st.session_state[_LANGUAGE_CHOSEN] = chosen
     if chosen == i18n.DEFAULT_LANGUAGE:
         st.query_params.pop(LANG_PARAM, None)
     else:
         st.query_params[LANG_PARAM] = chosen
-    return chosen
+
+
+def _on_language_switched() -> None:
+    """Runs before the script (a widget callback), so that every word of the run that follows,
+    the switch's own label and the filter bar included, is already in the new language.
+    Clicking the chosen option again clears a segmented control: the language stays."""
+    chosen = st.session_state.get(LANGUAGE_KEY)
+    if chosen not in i18n.LANGUAGES:
+        chosen = st.session_state.get(_LANGUAGE_CHOSEN, i18n.DEFAULT_LANGUAGE)
+        st.session_state[LANGUAGE_KEY] = chosen
+    _remember_language(chosen)
+
+
+def language_switch() -> str:
+    """A sidebar switch between Vietnamese and English, kept in the URL."""
+    current = language()
+    # A page switch resets widgets, and a link may name another language: the URL wins.
+    if st.session_state.get(LANGUAGE_KEY) != current:
+        st.session_state[LANGUAGE_KEY] = current
+    st.sidebar.segmented_control(
+        i18n.t("app.language", current),
+        options=list(i18n.LANGUAGES),
+        format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
+        key=LANGUAGE_KEY,
+        persist_state="session",
+        on_change=_on_language_switched,
+    )
+    _remember_language(current)
+    return current
 
 
 @st.cache_resource(show_spinner=False)

@@ -17,11 +17,13 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from onestop.core import filters
 from onestop.core.calendar import month_end
-from onestop.core.filters import CHANNELS, RECEIVERS, DossierFilter, pilot_filter
+from onestop.core.codes import CHANNELS, RECEIVERS
+from onestop.core.filters import DossierFilter, pilot_filter
 
 PARAMS = ("from", "to", "agency", "channel", "field", "procedure", "receiver")
-ALL_AGENCIES = "all"
+ALL_AGENCIES = "all"  # a link's filters.ALL for agencies
 CHANNEL_CODES = {name: code for code, name in CHANNELS.items()}
 # The plausible span of a period. A link's date outside it is treated as malformed (it would only
 # ever show an empty view) unless the data itself reaches there: see Catalog.date_bounds.
@@ -162,7 +164,7 @@ def _agencies(values: Sequence[str], catalog: Catalog, notices: list[Notice]) ->
     if not cleaned:
         return tuple(sorted(catalog.pilot_agency_ids))
     if ALL_AGENCIES in cleaned:
-        return ()
+        return filters.ALL
     ids = _codes("agency", cleaned, catalog.agencies, notices)
     return ids or tuple(sorted(catalog.pilot_agency_ids))
 
@@ -204,7 +206,9 @@ def to_params(chosen: DossierFilter, catalog: Catalog) -> dict[str, list[str]]:
         params["to"] = [chosen.date_to.isoformat()]
     agencies = tuple(sorted(chosen.agency_ids))
     if agencies != tuple(sorted(catalog.pilot_agency_ids)):
-        params["agency"] = _codes_of(agencies, catalog.agencies) if agencies else [ALL_AGENCIES]
+        params["agency"] = (
+            [ALL_AGENCIES] if chosen.every_agency else _codes_of(agencies, catalog.agencies)
+        )
     if chosen.channels:
         params["channel"] = sorted(CHANNELS[code] for code in chosen.channels)
     if chosen.field_ids:

@@ -1,7 +1,7 @@
 -- One row per dossier that Biểu 06 counts for the period [date_from, date_to], with the class
 -- flags every report and chart sums. This is the only place the counting rules of DOMAIN.md §3
 -- live; every query that counts dossiers selects from it.
--- Filters: empty lists and a null receiver_org mean "no filter".
+-- Filters: an empty list chooses everything (macros/chosen.sql), a null receiver_org any receiver.
 create or replace temp macro classified_dossiers(
     date_from, date_to, agency_ids, channels, field_ids, procedure_ids, receiver_org
 ) as table
@@ -24,10 +24,10 @@ received_dossiers as (
         dossiers.status not in (1, 3)
         and dossiers.received_at is not null
         and dossiers.received_at::date <= date_to
-        and (len(agency_ids) = 0 or list_contains(agency_ids, dossiers.agency_id))
-        and (len(channels) = 0 or list_contains(channels, dossiers.channel))
-        and (len(field_ids) = 0 or list_contains(field_ids, dossiers.field_id))
-        and (len(procedure_ids) = 0 or list_contains(procedure_ids, dossiers.procedure_id))
+        and chosen(agency_ids, dossiers.agency_id)
+        and chosen(channels, dossiers.channel)
+        and chosen(field_ids, dossiers.field_id)
+        and chosen(procedure_ids, dossiers.procedure_id)
         and (receiver_org is null or staff.organisation = receiver_org)
 ),
 
