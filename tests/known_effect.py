@@ -11,7 +11,7 @@ import numpy as np
 import polars as pl
 
 from onestop.core import db
-from tests.conftest import dossier
+from tests.fixtures import dossier
 
 PILOT_START = dt.date(2023, 1, 1)
 PILOT_END = dt.date(2023, 12, 31)

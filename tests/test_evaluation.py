@@ -16,7 +16,7 @@ from onestop.core.calendar import public_holidays
 from onestop.evaluation import bootstrap, compare, readings
 from onestop.evaluation import output as output_module
 from onestop.evaluation.compare import Period, PeriodError, Pilot
-from tests.conftest import DOSSIER_SCHEMA, build_small_db, dossier
+from tests.fixtures import DOSSIER_SCHEMA, build_small_db, dossier
 from tests.known_effect import PILOT_END, PILOT_START, known_effect_db, known_effect_rows
 
 QUERY = "measure_counts_by_agency_month"

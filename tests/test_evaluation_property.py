@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from streamlit.testing.v1 import AppTest
 
 from onestop.cli import main as cli
-from tests.conftest import ROOT
+from tests.fixtures import ROOT
 from tests.worlds import EXAMPLES, build_world, database, worlds
 
 PAGE = str(ROOT / "pages" / "evaluation.py")

@@ -16,7 +16,7 @@ from onestop.cli import main as cli
 from onestop.core import db, i18n
 from onestop.evaluation import compare
 from onestop.web import pilot_settings
-from tests.conftest import ROOT
+from tests.fixtures import ROOT
 from tests.known_effect import known_effect_db, known_effect_rows
 
 PAGE = str(ROOT / "pages" / "evaluation.py")

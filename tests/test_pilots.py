@@ -12,7 +12,7 @@ import pytest
 from onestop.core import db, i18n
 from onestop.evaluation import pilots
 from onestop.evaluation.pilots import PilotDefinition, PilotError
-from tests.conftest import build_small_db, dossier
+from tests.fixtures import build_small_db, dossier
 
 
 @pytest.fixture
