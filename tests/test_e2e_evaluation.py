@@ -7,14 +7,7 @@ import pytest
 
 from onestop.core import i18n
 from onestop.evaluation import compare
-from tests.browser import (
-    SCREENSHOTS,
-    new_page,
-    open_page,
-)
-from tests.browser import (
-    assert_no_error as _assert_no_error,
-)
+from tests.browser import SCREENSHOTS, assert_no_error, new_page, open_page
 
 pytestmark = pytest.mark.e2e
 
@@ -22,7 +15,7 @@ pytestmark = pytest.mark.e2e
 def test_each_measure_tab_draws_its_chart_with_the_pilot_start(server: str, browser) -> None:
     page = new_page(browser, viewport={"width": 1400, "height": 2600})
     open_page(page, f"{server}/evaluation")
-    _assert_no_error(page, "evaluation")
+    assert_no_error(page, "evaluation")
     marker = i18n.t("evaluation.chart_start", "vi", date="01/01/2023")
     tabs = page.get_by_role("tab")
     assert tabs.count() == len(compare.EVALUATED)
