@@ -157,14 +157,14 @@ def filters(draw: st.DrawFn) -> DossierFilter:
     )
 
 
-@settings(max_examples=EXAMPLES * 10, deadline=None)
+@settings(max_examples=EXAMPLES * 10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(chosen=filters())
 def test_any_filter_survives_its_link(chosen: DossierFilter) -> None:
     """The link a page writes reopens the same view, without a notice, for any filter."""
     assert url_state.parse(url_state.to_params(chosen, CATALOG), CATALOG) == (chosen, [])
 
 
-@settings(max_examples=EXAMPLES * 10, deadline=None)
+@settings(max_examples=EXAMPLES * 10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     raw=st.dictionaries(
         st.sampled_from([*url_state.PARAMS, "lang", "x"]),
