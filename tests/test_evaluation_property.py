@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from streamlit.testing.v1 import AppTest
 
 from onestop.cli import main as cli
-from tests.fixtures import ROOT
-from tests.worlds import EXAMPLES, build_world, database, worlds
+from tests.fixtures import ROOT, using_database
+from tests.worlds import EXAMPLES, build_world, worlds
 
 PAGE = str(ROOT / "pages" / "evaluation.py")
 _numbers = itertools.count()
@@ -44,7 +44,7 @@ def test_evaluate_and_the_page_on_any_small_database(
             assert set(result) == {"pilot", "before", "during", "measures"}
         else:  # a period that cannot be compared, said in one sentence
             assert code == 2 and captured.err.count("\n") == 1, captured.err
-        with database(path):
+        with using_database(path):
             app = AppTest.from_file(PAGE, default_timeout=120).run()
             assert not app.exception, app.exception
     finally:
