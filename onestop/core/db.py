@@ -249,11 +249,12 @@ def refresh_rollups(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild every rollup table from the rows the database holds (see onestop/rollups.py)."""
     for macro in _macro_sql():
         con.execute(macro)
-    row = con.execute(
+    # fetchall, not fetchone: a result left unfinished blocks the connection's next statement.
+    (row,) = con.execute(
         "select greatest(max(received_at), max(ended_at), max(returned_at))::date from dossiers"
-    ).fetchone()
+    ).fetchall()
     values = {
-        "holidays": rollups.build_holidays(row[0] if row else None),
+        "holidays": rollups.build_holidays(row[0]),
         "definition": rollups.definition(),
     }
     for table in rollups.BUILD_ORDER:
@@ -269,15 +270,17 @@ def rollup_status(con: duckdb.DuckDBPyConnection) -> str:
     data breaks an assumption they rest on; questions read dossier rows)."""
     if "rollup_state" not in table_names(con):
         return "missing"
-    state = con.execute(
+    # fetchall, not fetchone: the Store asks this on the connection its questions then use,
+    # and a result left unfinished would block them.
+    states = con.execute(
         "select definition, dossiers, counter_visits, usable from rollup_state"
-    ).fetchone()
-    counts = con.execute(
+    ).fetchall()
+    (counts,) = con.execute(
         "select (select count(*) from dossiers), (select count(*) from counter_visits)"
-    ).fetchone()
-    if state is None or counts is None:
+    ).fetchall()
+    if not states:
         return "missing"
-    definition, dossiers, visits, usable = state
+    definition, dossiers, visits, usable = states[0]
     if definition != rollups.definition() or (dossiers, visits) != counts:
         return "stale"
     return "ready" if usable else "unusable"
