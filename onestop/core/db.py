@@ -76,12 +76,17 @@ _MACRO_NAME = re.compile(r"create\s+or\s+replace\s+temp\s+macro\s+(\w+)", re.IGN
 
 @cache
 def _macros_for(sql: str, on_rollups: bool) -> tuple[str, ...]:
-    """The macro files a SQL text calls (each file holds a macro and what it calls): a question
+    """The macro files a SQL text calls, and the ones those call: a question
     that calls none, such as the list of agencies, skips installing them."""
     files = _macro_sql() + (_rollup_macro_sql() if on_rollups else ())
-    return tuple(
-        text for text in files if any(f"{name}(" in sql for name in _MACRO_NAME.findall(text))
-    )
+    needed, reading = set(), [sql]
+    while reading:  # a macro may call another (classified_dossiers calls chosen)
+        text = reading.pop()
+        for file in files:
+            if file not in needed and any(f"{n}(" in text for n in _MACRO_NAME.findall(file)):
+                needed.add(file)
+                reading.append(file)
+    return tuple(file for file in files if file in needed)  # in file order: callees first
 
 
 def _bound(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
