@@ -9,7 +9,7 @@ visits as (
     from counter_visits
     where
         ticket_issued_at::date between $date_from and $date_to
-        and (len($agency_ids) = 0 or list_contains($agency_ids, agency_id))
+        and chosen($agency_ids, agency_id)
 ),
 
 final as (

@@ -87,10 +87,10 @@ picked as (
 select *
 from picked
 where
-    (len(agency_ids) = 0 or list_contains(agency_ids, agency_id))
-    and (len(channels) = 0 or list_contains(channels, channel))
-    and (len(field_ids) = 0 or list_contains(field_ids, field_id))
-    and (len(procedure_ids) = 0 or list_contains(procedure_ids, procedure_id))
+    chosen(agency_ids, agency_id)
+    and chosen(channels, channel)
+    and chosen(field_ids, field_id)
+    and chosen(procedure_ids, procedure_id)
     and (receiver_org is null or receiver_organisation = receiver_org);
 
 -- One row per days-late rollup row a question about [date_from, date_to] needs, for the filter
@@ -103,7 +103,7 @@ from rollup_period(
     'rollup_days_late_by_month', 'rollup_days_late_by_day', date_from, date_to, false
 )
 where
-    (len(agency_ids) = 0 or list_contains(agency_ids, agency_id))
-    and (len(channels) = 0 or list_contains(channels, channel))
-    and (len(field_ids) = 0 or list_contains(field_ids, field_id))
+    chosen(agency_ids, agency_id)
+    and chosen(channels, channel)
+    and chosen(field_ids, field_id)
     and (receiver_org is null or receiver_organisation = receiver_org);

@@ -8,7 +8,7 @@ visits as (
     from rollup_counter_visits_by_hour
     where
         day between $date_from and $date_to
-        and (len($agency_ids) = 0 or list_contains($agency_ids, agency_id))
+        and chosen($agency_ids, agency_id)
 ),
 
 final as (

@@ -9,10 +9,10 @@ overdue as (
     where
         overdue_from <= $date_to
         and (overdue_to is null or overdue_to > $date_to)
-        and (len($agency_ids) = 0 or list_contains($agency_ids, agency_id))
-        and (len($channels) = 0 or list_contains($channels, channel))
-        and (len($field_ids) = 0 or list_contains($field_ids, field_id))
-        and (len($procedure_ids) = 0 or list_contains($procedure_ids, procedure_id))
+        and chosen($agency_ids, agency_id)
+        and chosen($channels, channel)
+        and chosen($field_ids, field_id)
+        and chosen($procedure_ids, procedure_id)
         and ($receiver is null or receiver_organisation = $receiver)
 ),
 

@@ -7,9 +7,9 @@ received as (
     from rollup_receptions_by_hour
     where
         day between $date_from and $date_to
-        and (len($agency_ids) = 0 or list_contains($agency_ids, agency_id))
-        and (len($channels) = 0 or list_contains($channels, channel))
-        and (len($field_ids) = 0 or list_contains($field_ids, field_id))
+        and chosen($agency_ids, agency_id)
+        and chosen($channels, channel)
+        and chosen($field_ids, field_id)
         and ($receiver is null or receiver_organisation = $receiver)
 ),
 
