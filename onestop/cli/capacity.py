@@ -7,19 +7,14 @@ import argparse
 import json
 import sys
 
-from onestop.cli.arguments import date_argument, number_in, seed_argument
-from onestop.cli.staffing import question_from_args
+from onestop.cli.arguments import date_argument, number_in
+from onestop.cli.staffing import add_target_and_simulation_arguments, question_from_args
 from onestop.core import db
 from onestop.core.db import Store
 from onestop.staffing import (
-    DAYS_RANGE,
     DEFAULT_SERVICE_CV,
     GROWTH_RANGE,
     MAX_STAFF,
-    REPLICATIONS_RANGE,
-    TARGET_WAIT_RANGE,
-    ServiceTarget,
-    SimulationSettings,
     capacity_report,
 )
 from onestop.staffing.capacity import capacity
@@ -27,9 +22,6 @@ from onestop.staffing.capacity import capacity
 
 def add_command(commands: argparse._SubParsersAction, db_help: str) -> None:
     """Register `onestop capacity`: the staffing command's options for whose load and target."""
-
-    def fraction(what: str):
-        return number_in(0, 1, above_low=True, unit=what)
 
     parser = commands.add_parser(
         "capacity", help="how far a staff count stretches: volume, agencies, peaks"
@@ -54,39 +46,7 @@ def add_command(commands: argparse._SubParsersAction, db_help: str) -> None:
         default=0.0,
         help="volume growth for the agencies and peaks, in percent",
     )
-    parser.add_argument(
-        "--target-share",
-        type=fraction("a share of citizens"),
-        default=ServiceTarget.share_within,
-        help="share of citizens who must wait no more than --target-wait (0 to 1)",
-    )
-    parser.add_argument(
-        "--target-wait",
-        type=number_in(*TARGET_WAIT_RANGE, unit="minutes"),
-        default=ServiceTarget.wait_min,
-        help="longest acceptable wait, {:g} to {:g} minutes".format(*TARGET_WAIT_RANGE),
-    )
-    parser.add_argument(
-        "--max-utilisation",
-        type=fraction("a share of working time"),
-        default=ServiceTarget.max_utilisation,
-        help="staff must be busy less than this share of their time (0 to 1)",
-    )
-    parser.add_argument(
-        "--days",
-        type=number_in(*DAYS_RANGE, whole=True),
-        default=SimulationSettings.days,
-        help="simulated working days, {} to {}".format(*DAYS_RANGE),
-    )
-    parser.add_argument(
-        "--replications",
-        type=number_in(*REPLICATIONS_RANGE, whole=True),
-        default=SimulationSettings.replications,
-        help="independent runs the days are split into, {} to {}".format(*REPLICATIONS_RANGE),
-    )
-    parser.add_argument("--seed", type=seed_argument(), default=SimulationSettings.seed)
-    parser.add_argument("--lang", choices=["vi", "en"], default="vi")
-    parser.add_argument("--format", choices=["table", "json"], default="table")
+    add_target_and_simulation_arguments(parser)
     # What `onestop staffing` asks that capacity fixes: its question is built the same way.
     parser.set_defaults(
         run=run,

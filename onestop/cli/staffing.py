@@ -69,11 +69,49 @@ def _task_minutes(text: str) -> tuple[str, float]:
     return task, minutes
 
 
+def _fraction(what: str):
+    return number_in(0, 1, above_low=True, unit=what)
+
+
+def add_target_and_simulation_arguments(parser: argparse.ArgumentParser) -> None:
+    """The service target, simulation and output options `staffing` and `capacity` share."""
+    parser.add_argument(
+        "--target-share",
+        type=_fraction("a share of citizens"),
+        default=ServiceTarget.share_within,
+        help="share of citizens who must wait no more than --target-wait (0 to 1)",
+    )
+    parser.add_argument(
+        "--target-wait",
+        type=number_in(*TARGET_WAIT_RANGE, unit="minutes"),
+        default=ServiceTarget.wait_min,
+        help="longest acceptable wait, {:g} to {:g} minutes".format(*TARGET_WAIT_RANGE),
+    )
+    parser.add_argument(
+        "--max-utilisation",
+        type=_fraction("a share of working time"),
+        default=ServiceTarget.max_utilisation,
+        help="staff must be busy less than this share of their time (0 to 1)",
+    )
+    parser.add_argument(
+        "--days",
+        type=number_in(*DAYS_RANGE, whole=True),
+        default=SimulationSettings.days,
+        help="simulated working days, {} to {}".format(*DAYS_RANGE),
+    )
+    parser.add_argument(
+        "--replications",
+        type=number_in(*REPLICATIONS_RANGE, whole=True),
+        default=SimulationSettings.replications,
+        help="independent runs the days are split into, {} to {}".format(*REPLICATIONS_RANGE),
+    )
+    parser.add_argument("--seed", type=seed_argument(), default=SimulationSettings.seed)
+    parser.add_argument("--lang", choices=["vi", "en"], default="vi")
+    parser.add_argument("--format", choices=["table", "json"], default="table")
+
+
 def add_command(commands: argparse._SubParsersAction, db_help: str) -> None:
     """Register `onestop staffing`; every number is range-checked by its argparse type."""
-
-    def fraction(what: str):
-        return number_in(0, 1, above_low=True, unit=what)
 
     parser = commands.add_parser("staffing", help="how many postal staff the counter needs")
     parser.add_argument("--db", help=db_help)
@@ -105,39 +143,7 @@ def add_command(commands: argparse._SubParsersAction, db_help: str) -> None:
         action="append",
         help="e.g. submission=15 ({:g} to {:g} minutes)".format(*TASK_MINUTES_RANGE),
     )
-    parser.add_argument(
-        "--target-share",
-        type=fraction("a share of citizens"),
-        default=ServiceTarget.share_within,
-        help="share of citizens who must wait no more than --target-wait (0 to 1)",
-    )
-    parser.add_argument(
-        "--target-wait",
-        type=number_in(*TARGET_WAIT_RANGE, unit="minutes"),
-        default=ServiceTarget.wait_min,
-        help="longest acceptable wait, {:g} to {:g} minutes".format(*TARGET_WAIT_RANGE),
-    )
-    parser.add_argument(
-        "--max-utilisation",
-        type=fraction("a share of working time"),
-        default=ServiceTarget.max_utilisation,
-        help="staff must be busy less than this share of their time (0 to 1)",
-    )
-    parser.add_argument(
-        "--days",
-        type=number_in(*DAYS_RANGE, whole=True),
-        default=SimulationSettings.days,
-        help="simulated working days, {} to {}".format(*DAYS_RANGE),
-    )
-    parser.add_argument(
-        "--replications",
-        type=number_in(*REPLICATIONS_RANGE, whole=True),
-        default=SimulationSettings.replications,
-        help="independent runs the days are split into, {} to {}".format(*REPLICATIONS_RANGE),
-    )
-    parser.add_argument("--seed", type=seed_argument(), default=SimulationSettings.seed)
-    parser.add_argument("--lang", choices=["vi", "en"], default="vi")
-    parser.add_argument("--format", choices=["table", "json"], default="table")
+    add_target_and_simulation_arguments(parser)
     model_only = parser.add_argument_group("model only (no database)")
     model_only.add_argument(
         "--arrivals-per-hour",
