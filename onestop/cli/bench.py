@@ -43,9 +43,9 @@ import polars as pl
 from onestop import demo, importing
 from onestop.cli.arguments import check_memory_for_demo, demo_size, number_in
 from onestop.core import codes, db
-from onestop.core.calendar import public_holidays
 from onestop.core.db import DatabaseError, Store
 from onestop.core.filters import DossierFilter, pilot_filter
+from onestop.evaluation import compare
 from onestop.reports import index766
 from onestop.staffing import Question, evaluate, measure_load
 
@@ -68,7 +68,6 @@ TARGETS = {
 
 # Values for the parameters some queries take beyond DossierFilter's.
 QUERY_EXTRA_PARAMETERS: dict[str, dict[str, Any]] = {
-    "measure_counts_by_agency_month": {"holidays": sorted(public_holidays(2015, 2035))},
     "overdue_dossiers_in_progress": {"order_by": "days_overdue"},
     "dossier_flow_by_period": {"grain": "month"},
 }
@@ -78,6 +77,10 @@ def query_params(name: str, dossier_filter: DossierFilter) -> dict[str, Any]:
     """Every parameter a query may bind, for a filter, as the pages bind them."""
     if name == "index766_by_procedure":
         return index766.query_params(dossier_filter)
+    if name == "measure_counts_by_agency_month":
+        # The holidays the evaluation binds; the filter as the bench asks every question.
+        period = compare.Period(dossier_filter.date_from, dossier_filter.date_to)
+        return {**dossier_filter.params(), "holidays": compare.query_params(period)["holidays"]}
     return {**dossier_filter.params(), **QUERY_EXTRA_PARAMETERS.get(name, {})}
 
 

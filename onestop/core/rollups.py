@@ -49,6 +49,8 @@ FIRST_HOLIDAY_YEAR = 2000
 # Questions with a rollup form, and the filter parameters their rollup grain cannot serve:
 # a question asked with any of these set reads dossier rows.
 QUESTIONS: dict[str, tuple[str, ...]] = {
+    "breadth_by_month": (),
+    "counter_arrivals_by_month": (),
     "counter_arrivals_by_weekday_hour": (),
     "counter_service_minutes": (),
     "data_status": (),
@@ -57,6 +59,7 @@ QUESTIONS: dict[str, tuple[str, ...]] = {
     "form06_counts_by_month": (),
     "form06_rows": (),
     "index766_by_procedure": (),
+    "measure_counts_by_agency_month": (),
     "overdue_dossiers_in_progress": (),
     "receptions_by_agency": (),
     "receptions_by_staffer": (),

@@ -16,6 +16,7 @@ final as (
         sum(dossiers)::integer as dossiers,
         sum(digitised)::integer as digitised,
         sum(digitisation_known)::integer as digitisation_known,
+        sum(supplemented)::integer as supplemented,
         sum(timed)::integer as timed,
         sum(working_days)::bigint as working_days
     from rollup_agency_events_by_day

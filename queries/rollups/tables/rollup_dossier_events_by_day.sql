@@ -19,6 +19,7 @@ select
     count(*)::integer as dossiers,
     count_if(digitised)::integer as digitised,
     count(digitised)::integer as digitisation_known,
+    count_if(is_supplemented)::integer as supplemented,
     0 as timed,
     null::bigint as working_days
 from rollup_facts
@@ -37,6 +38,7 @@ select
     null,
     timeliness,
     count(*)::integer,
+    0,
     0,
     0,
     count_if(is_timed)::integer,
@@ -61,6 +63,7 @@ select
     0,
     0,
     0,
+    0,
     null
 from rollup_facts
 where overdue_from is not null
@@ -79,6 +82,7 @@ select
     null,
     null,
     count(*)::integer,
+    0,
     0,
     0,
     0,

@@ -60,6 +60,8 @@ final as (
         facts.ended_on,
         facts.due_on,
         facts.digitised,
+        -- Asked to supplement at least once, or waiting for the citizen now (evaluation).
+        facts.supplement_count > 0 or facts.status = 5 as is_supplemented,
         facts.is_resolved,
         -- Only dossiers done or returned (9, 10) are timed, as in index766_by_procedure.
         facts.is_resolved and facts.status in (9, 10) as is_timed,
