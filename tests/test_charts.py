@@ -210,3 +210,11 @@ def test_heatmap_colour_bar_of_small_counts_steps_by_one():
     assert charts.to_plotly(heatmap).data[0].colorbar.dtick == 1
     many = charts.ChartSpec(**{**heatmap.__dict__, "data": grid.with_columns(n=pl.Series([0, 40]))})
     assert charts.to_plotly(many).data[0].colorbar.dtick is None
+
+
+@pytest.mark.parametrize("kind", ["bar", "stacked_bar", "line", "heatmap"])
+def test_every_figure_is_drawn_on_the_white_template(kind: str):
+    # Set once as Plotly's default (naming it per figure costs ~80 ms of copying a chart).
+    figure = charts.to_plotly(spec(kind, **({"z": "dossiers"} if kind == "heatmap" else {})))
+    assert figure.layout.template.layout.plot_bgcolor == "white"
+    assert figure.to_plotly_json()["layout"]["template"]["layout"]["paper_bgcolor"] == "white"
