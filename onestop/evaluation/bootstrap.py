@@ -32,11 +32,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 LEVEL = 0.95
 DRAWS = 9_999
 SEED = 766  # any fixed seed: the interval must not change between runs
-_CHUNK = 1_000  # draws per block, so memory stays small with many clusters and months
+# Draws × clusters per block: memory stays small with many agencies, and a province's dozen
+# agencies take all draws in one block (numpy's per-call cost dominated ten small blocks).
+_BLOCK_ELEMENTS = 2_000_000
 WEBB_POINTS = np.array(
     [-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)], dtype=float
 )
@@ -139,8 +142,16 @@ class _Draws:
 
     @classmethod
     def build(cls, weights, residuals, shift, n, group, totals_n, per_unit, scale) -> _Draws:
+        # The products below are small: BLAS threads only wait on each other for them, several
+        # times slower on a server whose cores are busy with other sessions.
+        with threadpool_limits(limits=1, user_api="blas"):
+            return cls._build(weights, residuals, shift, n, group, totals_n, per_unit, scale)
+
+    @classmethod
+    def _build(cls, weights, residuals, shift, n, group, totals_n, per_unit, scale) -> _Draws:
         parts: list[list[np.ndarray]] = [[], [], [], [], []]
-        for block in np.array_split(weights, max(1, len(weights) // _CHUNK)):
+        blocks = max(1, -(-weights.size // _BLOCK_ELEMENTS))
+        for block in np.array_split(weights, blocks):
             base = _refit_influence(block, residuals, n, group, totals_n, per_unit)
             moved = _refit_influence(block, shift, n, group, totals_n, per_unit)
             parts[0].append(block @ (per_unit[group] * residuals).sum(axis=1))
