@@ -3,10 +3,11 @@
 Measures, on one database (run by `onestop bench --only load`; by hand:
 `.venv/bin/python bench/load.py --db bench/cache/demo-10000000.duckdb`):
 - the floor: a static HTML page with six Plotly charts, from navigation to all six drawn;
-- one session alone, then N sessions together (ten by default), each for a fixed time: every
-  filter change (a channel pill or the receiver switch, in a seeded order) is timed from the
-  click to the page finished and drawn, with tests/test_e2e.py's run-state waiting (the
-  server's own "run finished" message, then the browser showing it) — never a sleep;
+- one session alone, then N sessions together (ten by default; they open their pages one after
+  another, then all change filters over the same time): every filter change (a channel pill or
+  the receiver switch, in a seeded order) is timed from the click to the page finished and
+  drawn, with tests/browser.py's run-state waiting (the server's own "run finished" message,
+  then the browser showing it) — never a sleep;
 - errors on the page (exceptions, error boxes) after every change;
 - the server's peak resident memory (Linux: VmHWM of its process).
 Everything stays on the loopback interface; every loop is bounded by its deadline. Prints JSON.
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from onestop.core.i18n import t  # noqa: E402
-from tests.test_e2e import (  # noqa: E402 - the repository root must be importable first
+from tests.browser import (  # noqa: E402 - the repository root must be importable first
     CHROMIUM,
     CHROMIUM_FLAGS,
     RUN_TIMEOUT_S,
@@ -110,8 +111,9 @@ def measure_floor(browser, page_file: Path, runs: int) -> dict:
     return summary(seconds)
 
 
-def session(url: str, number: int, seconds: float, out: dict) -> None:
-    """One user: open a page, then change filters for `seconds` (timed from the page shown)."""
+def session(url: str, number: int, seconds: float, out: dict, turn: dict) -> None:
+    """One user: open a page when the previous user has theirs open, then, once every user has,
+    change filters for `seconds` (each change timed from the click to the page drawn)."""
     from playwright.sync_api import sync_playwright
 
     timings, errors = [], []
@@ -121,7 +123,15 @@ def session(url: str, number: int, seconds: float, out: dict) -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
             page = new_page(browser, viewport={"width": 1400, "height": 1600})
-            open_page(page, f"{url}/{slug}?{out['link']}")
+            if number > 0:
+                turn["opened"][number - 1].wait(timeout=2 * RUN_TIMEOUT_S)
+            started = time.perf_counter()
+            try:
+                open_page(page, f"{url}/{slug}?{out['link']}")
+                out["opening"][number] = time.perf_counter() - started
+            finally:
+                turn["opened"][number].set()
+            turn["go"].wait(timeout=len(turn["opened"]) * 2 * RUN_TIMEOUT_S)
             sidebar = page.locator('[data-testid="stSidebar"]')
             until = time.monotonic() + seconds
             while time.monotonic() < until:
@@ -139,24 +149,41 @@ def session(url: str, number: int, seconds: float, out: dict) -> None:
             browser.close()
     except BaseException as error:  # pytest.fail raises an outcome exception, not an Exception
         errors.append(f"{type(error).__name__}: {str(error)[:300]}")
+    finally:
+        turn["opened"][number].set()
     out["timings"][number] = timings
     out["errors"][number] = errors
 
 
 def run_sessions(url: str, count: int, seconds: float, link: str) -> dict:
-    out: dict = {"link": link, "timings": {}, "errors": {}}
+    """`count` users changing filters together for `seconds`. They open their pages one after
+    another, as people joining a meeting do (ten browsers opening a ten-million-dossier page in
+    the same second on two cores measure the browsers' start, not the dashboard), and then all
+    change filters over the same minute."""
+    out: dict = {"link": link, "timings": {}, "errors": {}, "opening": {}}
+    turn = {"opened": [threading.Event() for _ in range(count)], "go": threading.Event()}
     threads = [
-        threading.Thread(target=session, args=(url, number, seconds, out), daemon=True)
+        threading.Thread(target=session, args=(url, number, seconds, out, turn), daemon=True)
         for number in range(count)
     ]
     for thread in threads:
         thread.start()
+    for opened in turn["opened"]:
+        opened.wait(timeout=2 * RUN_TIMEOUT_S)
+    turn["go"].set()
     for thread in threads:
-        # Opening, the run itself, and a last change that may take the run timeout.
+        # The run itself, and a last change that may take the run timeout.
         thread.join(timeout=seconds + 2 * RUN_TIMEOUT_S)
     timings = [value for number in sorted(out["timings"]) for value in out["timings"][number]]
     errors = [value for number in sorted(out["errors"]) for value in out["errors"][number]]
-    return {"sessions": count, "seconds": seconds, **summary(timings), "errors": errors}
+    opening = [out["opening"][number] for number in sorted(out["opening"])]
+    return {
+        "sessions": count,
+        "seconds": seconds,
+        **summary(timings),
+        "opening": summary(opening),
+        "errors": errors,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -557,10 +557,24 @@ def to_markdown(results: dict[str, Any]) -> str:
             f"{together['p50_seconds']} | {together['p95_seconds']} | "
             f"{together['max_seconds']} | {len(together['errors'])} |",
             "",
+            *_opening_line(together),
             f"Server peak memory: {load['server_peak_mb_alone']} MB after one session, "
             f"{load['server_peak_mb']} MB after all.",
         ]
     return "\n".join(lines) + "\n"
+
+
+def _opening_line(together: dict) -> list[str]:
+    """How long the users took to open their pages, one after another (older results lack it)."""
+    opening = together.get("opening")
+    if not opening or not opening.get("changes"):
+        return []
+    return [
+        f"Opening the page, each user after the one before: p50 {opening['p50_seconds']} s, "
+        f"p95 {opening['p95_seconds']} s, max {opening['max_seconds']} s "
+        f"({opening['changes']} of {together['sessions']} opened).",
+        "",
+    ]
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
