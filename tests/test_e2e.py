@@ -135,3 +135,27 @@ def test_importing_a_sample_through_the_page(browser, demo_db: Path, tmp_path: P
         assert_no_error(page, "overview after the import")
         assert page.get_by_text("Dữ liệu minh họa").count() == 0  # the demo made way
         page.close()
+
+
+@pytest.mark.e2e
+def test_chart_downloads_are_written_when_clicked(server: str, browser, tmp_path: Path) -> None:
+    """CSV and Excel files are made on the click (a callable), not on every run of the page:
+    the browser still receives the chart's table with its title row, in Vietnamese."""
+    import openpyxl
+
+    page = new_page(browser, viewport={"width": 1400, "height": 1600}, accept_downloads=True)
+    open_page(page, f"{server}/timeliness")
+    files = {}
+    for kind in ("csv", "xlsx"):
+        button = page.get_by_role("button", name=t(f"app.download_{kind}", "vi")).first
+        with page.expect_download(timeout=120_000) as waiting:
+            button.click()
+        files[kind] = tmp_path / waiting.value.suggested_filename
+        waiting.value.save_as(files[kind])
+    assert files["csv"].suffix == ".csv" and files["xlsx"].suffix == ".xlsx"
+    text = files["csv"].read_text(encoding="utf-8-sig")
+    assert len(text.splitlines()) > 3 and "/2023" in text.splitlines()[1]  # period, title rows
+    sheet = openpyxl.load_workbook(files["xlsx"]).active
+    assert sheet.max_row > 3 and sheet.title != "Sheet1"
+    assert_no_error(page, "timeliness after two downloads")
+    page.close()
