@@ -11,15 +11,26 @@ received as (
     where part = 'during' and kind = 'received'
 ),
 
+-- Grouped by numbers first, so the names join a few thousand rows, not every rollup row.
+per_procedure as (
+    select
+        agency_id,
+        procedure_id,
+        field_id,
+        sum(dossiers) as dossiers
+    from received
+    group by all
+),
+
 final as (
     select
         agencies.name as agency,
         agencies.code as agency_code,
-        sum(received.dossiers)::bigint as dossiers,
-        count(distinct received.procedure_id) as procedures,
-        count(distinct received.field_id) as fields
-    from received
-    inner join agencies on agencies.agency_id = received.agency_id
+        sum(per_procedure.dossiers)::bigint as dossiers,
+        count(distinct per_procedure.procedure_id) as procedures,
+        count(distinct per_procedure.field_id) as fields
+    from per_procedure
+    inner join agencies on agencies.agency_id = per_procedure.agency_id
     group by all
 )
 

@@ -11,16 +11,28 @@ received as (
     where part = 'during' and kind = 'received'
 ),
 
+-- Grouped by numbers first, so the names join a few thousand rows, not every rollup row.
+per_procedure as (
+    select
+        received_by,
+        agency_id,
+        procedure_id,
+        field_id,
+        sum(dossiers) as dossiers
+    from received
+    group by all
+),
+
 final as (
     select
         coalesce(staff.name, '—') as staffer,
         staff.organisation,
-        sum(received.dossiers)::bigint as dossiers,
-        count(distinct received.agency_id) as agencies,
-        count(distinct received.procedure_id) as procedures,
-        count(distinct received.field_id) as fields
-    from received
-    left join staff on staff.staff_id = received.received_by
+        sum(per_procedure.dossiers)::bigint as dossiers,
+        count(distinct per_procedure.agency_id) as agencies,
+        count(distinct per_procedure.procedure_id) as procedures,
+        count(distinct per_procedure.field_id) as fields
+    from per_procedure
+    left join staff on staff.staff_id = per_procedure.received_by
     group by all
 )
 

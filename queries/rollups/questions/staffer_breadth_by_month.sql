@@ -11,19 +11,31 @@ received as (
     where part = 'during' and kind = 'received' and received_by is not null
 ),
 
+-- Grouped by numbers first: the names join the few thousand staffer-months, not every row.
+per_staffer_month as (
+    select
+        received_by as staff_id,
+        date_trunc('month', day)::date as month,
+        sum(dossiers)::bigint as dossiers,
+        count(distinct procedure_id) as procedures,
+        count(distinct field_id) as fields,
+        count(distinct agency_id) as agencies
+    from received
+    group by all
+),
+
 final as (
     select
-        received.received_by as staff_id,
+        per_staffer_month.staff_id,
         staff.name as staff_name,
         staff.organisation,
-        date_trunc('month', received.day)::date as month,
-        sum(received.dossiers)::bigint as dossiers,
-        count(distinct received.procedure_id) as procedures,
-        count(distinct received.field_id) as fields,
-        count(distinct received.agency_id) as agencies
-    from received
-    inner join staff on staff.staff_id = received.received_by
-    group by all
+        per_staffer_month.month,
+        per_staffer_month.dossiers,
+        per_staffer_month.procedures,
+        per_staffer_month.fields,
+        per_staffer_month.agencies
+    from per_staffer_month
+    inner join staff on staff.staff_id = per_staffer_month.staff_id
 )
 
 select * from final
