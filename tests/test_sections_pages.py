@@ -56,13 +56,7 @@ def figure_json(spec, lang: str) -> dict:
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize("path", list(PAGES))
-def test_page_charts_are_the_sections_charts(path: str, lang: str, context, request):
-    if path == "pages/staffing.py":
-        # Known gap (issue 13, left open): the staffing page's capacity charts (issue 11) are not
-        # yet sections of the meeting pack. Strict: this fails loudly once they are.
-        request.applymarker(
-            pytest.mark.xfail(reason="capacity charts not yet in the deck", strict=True)
-        )
+def test_page_charts_are_the_sections_charts(path: str, lang: str, context):
     section = sections.section(PAGES[path], context(lang))
     expected = section.charts if section else []
     shown = page_charts(path, lang)

@@ -15,7 +15,7 @@ import io
 from dataclasses import dataclass, field
 
 from pptx import Presentation
-from pptx.chart.data import CategoryChartData
+from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.lang import MSO_LANGUAGE_ID
@@ -24,7 +24,13 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from onestop.core import charts
-from onestop.core.chart_table import ChartSeries, Series, chart_frame, chart_series
+from onestop.core.chart_table import (
+    ChartSeries,
+    Series,
+    category_keys,
+    chart_frame,
+    chart_series,
+)
 from onestop.core.charts import ChartSpec
 from onestop.meeting import images, sections
 from onestop.meeting.content import ReportContent
@@ -282,12 +288,17 @@ class _Deck:
         return slides
 
     def native_chart(self, slide, spec: ChartSpec, drawn: ChartSeries) -> None:
-        data = CategoryChartData(number_format=_FORMATS[self.lang][spec.value_format])
-        data.categories = drawn.categories
-        for series in drawn.series:
-            data.add_series(series.name, series.values)
+        scatter = _numeric_lines(spec)
+        if scatter:
+            data = _xy_data(spec, drawn, _FORMATS[self.lang][spec.value_format])
+        else:
+            data = CategoryChartData(number_format=_FORMATS[self.lang][spec.value_format])
+            data.categories = drawn.categories
+            for series in drawn.series:
+                data.add_series(series.name, series.values)
+        chart_type = XL_CHART_TYPE.XY_SCATTER_LINES if scatter else _chart_type(spec)
         frame = slide.shapes.add_chart(
-            _chart_type(spec), MARGIN, BODY_TOP, CONTENT_WIDTH, BODY_HEIGHT, data
+            chart_type, MARGIN, BODY_TOP, CONTENT_WIDTH, BODY_HEIGHT, data
         )
         frame.name = f"onestop-chart-{spec.kind}"
         chart = frame.chart
@@ -343,6 +354,11 @@ class _Deck:
             return
         category_axis, value_axis = chart.category_axis, chart.value_axis
         category_axis.tick_labels.font.size = Pt(tick_size)
+        if scatter:
+            # The x axis is a scale (a volume factor), numbered the language's way.
+            category_axis.tick_labels.number_format = _FORMATS[self.lang]["decimal"]
+            category_axis.tick_labels.number_format_is_linked = False
+            category_axis.has_major_gridlines = False
         value_axis.tick_labels.font.size = Pt(13)
         value_axis.tick_labels.number_format = _FORMATS[self.lang][spec.value_format]
         value_axis.tick_labels.number_format_is_linked = False
@@ -638,6 +654,25 @@ def _hide_small_labels(plot, drawn) -> None:
         for index, value in enumerate(series.values):
             if totals[index] and (value or 0) / totals[index] < SMALL_SEGMENT:
                 delete_label(plot.series[series_index].points[index])
+
+
+def _numeric_lines(spec: ChartSpec) -> bool:
+    """A line over a numeric scale (volume factors 0.25 … 2.83 … 4): drawn as an XY chart, so
+    that the points sit at their distance apart, as on the screen, not at evenly spaced
+    categories."""
+    dtype = spec.data.schema[spec.x]
+    return spec.kind == "line" and dtype.is_float()
+
+
+def _xy_data(spec: ChartSpec, drawn: ChartSeries, number_format: str) -> XyChartData:
+    data = XyChartData(number_format=number_format)
+    keys = category_keys(spec)
+    for series in drawn.series:
+        points = data.add_series(series.name)
+        for x, y in zip(keys, series.values, strict=True):
+            if y is not None:
+                points.add_data_point(float(x), y)
+    return data
 
 
 def _chart_type(spec: ChartSpec):

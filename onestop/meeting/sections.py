@@ -23,6 +23,7 @@ from onestop.core.charts import ChartSpec
 from onestop.core.filters import DossierFilter
 from onestop.reports import form06 as report
 from onestop.reports import index766
+from onestop.staffing import capacity, capacity_report
 from onestop.views import agency_load, overview, throughput, timeliness
 
 # The deck and the report show monthly flows and the ten largest procedures (the pages' defaults).
@@ -215,9 +216,14 @@ class Context:
         return report.Form06(self.filter, self.query("form06_rows"))
 
     @cached_property
+    def staffing_question(self) -> staffing.Question:
+        """The staffing page's question for the filter with the page's default what-ifs."""
+        return staffing.Question(self.filter)
+
+    @cached_property
     def staffing_answer(self) -> dict:
         """The staffing page's answer for the filter with the page's default what-ifs."""
-        question = staffing.Question(self.filter)
+        question = self.staffing_question
         return staffing.answer(self.source, question, self.lang)  # type: ignore[arg-type]
 
 
@@ -452,8 +458,66 @@ def staffing_table(result: dict, lang: str) -> Table:
     )
 
 
+def capacity_blocks(context: Context) -> list[Block]:
+    """How far the page's default staff count stretches (issue 11): the volume it serves
+    within the target, the agencies that could be added and the peak month and hour.
+
+    Each chart comes before the sentences that read it, so that a slide carries its own reading.
+    """
+    found = capacity.capacity(
+        context.source,  # type: ignore[arg-type]
+        context.staffing_question,
+        capacity.DEFAULT_STAFF,
+    )
+    if not found.has_load:
+        return []
+    lang = context.lang
+    names = capacity_report.agency_names_from(context.query_plain("agencies"))
+    blocks: list[Block] = [
+        Heading(_t(context, "capacity.title")),
+        Chart("capacity_factor", capacity_report.factor_chart(found, lang)),
+        Text(capacity_report.factor_sentence(found, lang)),
+        *(Text(sentence) for sentence in capacity_report.peak_sentences(found, lang)),
+    ]
+    if len(found.steps) > 1:
+        blocks += [
+            Chart("capacity_agencies", capacity_report.agencies_chart(found, names, lang)),
+            Text(capacity_report.agencies_sentence(found, names, lang)),
+        ]
+    added = tuple(step.agency_id for step in found.steps if step.agency_id is not None)
+    breadth = capacity.breadth_steps(
+        context.source,  # type: ignore[arg-type]
+        context.staffing_question,
+        added,
+    )
+    table = capacity_report.steps_table(found, breadth, names, lang)
+    blocks.append(
+        Table(
+            "capacity_agencies_table",
+            _t(context, "capacity.table_title"),
+            table,
+            {name: _t(context, capacity_report.COLUMN_KEYS[name]) for name in table.columns},
+            shares=("within", "busy"),
+            decimals=CAPACITY_DECIMALS,
+        )
+    )
+    return blocks
+
+
+# The capacity table's figures as the page writes them.
+CAPACITY_DECIMALS = {
+    "own_minutes": 0,
+    "citizens_per_day": 1,
+    "own_procedures": 1,
+    "own_fields": 1,
+    "procedures": 1,
+    "fields": 1,
+}
+
+
 def staffing_section(context: Context) -> Section | None:
-    """Waits and utilisation by staff level (both models) and the scenario table."""
+    """Waits and utilisation by staff level (both models), the scenario table, and how far
+    one staffer stretches."""
     result = context.staffing_answer
     if not result["has_load"]:
         return None
@@ -467,6 +531,7 @@ def staffing_section(context: Context) -> Section | None:
         Chart("staffing_utilisation", busy_chart),
         Heading(_t(context, "staffing.scenarios")),
         staffing_table(result, lang),
+        *capacity_blocks(context),
         Heading(_t(context, "staffing.breadth")),
         Text(result["breadth"]["sentence"]),
     )

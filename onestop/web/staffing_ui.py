@@ -17,6 +17,7 @@ from onestop import staffing
 from onestop.core import i18n
 from onestop.core.filters import DossierFilter
 from onestop.core.i18n import t
+from onestop.meeting import sections
 from onestop.staffing import MeasuredLoad, Question, capacity, capacity_report, verdict
 from onestop.web import filter_bar, session, show, url_state, whatif
 from onestop.web.whatif import WhatIf
@@ -299,14 +300,7 @@ def capacity_section(question: Question, scenario: WhatIf, lang: str) -> WhatIf:
         lang,
         labels={name: t(capacity_report.COLUMN_KEYS[name], lang) for name in table.columns},
         shares=("within", "busy"),
-        decimals={
-            "own_minutes": 0,
-            "citizens_per_day": 1,
-            "own_procedures": 1,
-            "own_fields": 1,
-            "procedures": 1,
-            "fields": 1,
-        },
+        decimals=sections.CAPACITY_DECIMALS,
     )
     return replace(scenario, capacity_staff=int(staff))
 
