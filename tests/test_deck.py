@@ -97,9 +97,10 @@ def test_deck_has_a_slide_per_chart_and_table_page(built_vi, slides, content_vi)
         "timeliness",
         "agency_load",
         "staffing",
+        "evaluation",
         "report",
     ]
-    assert len(charts) == 17
+    assert len(charts) == 24
     native = [shape for slide in slides for shape in slide.shapes if shape.has_chart]
     heatmaps = [chart for chart in charts if chart.spec.kind == "heatmap"]
     assert len(native) == len(charts) - len(heatmaps)
@@ -291,7 +292,7 @@ def test_without_chromium_the_deck_still_builds_and_names_what_it_left_out(
     native = sum(
         shape.has_chart for s in Presentation(io.BytesIO(result.data)).slides for shape in s.shapes
     )
-    assert native == 16
+    assert native == 23
 
 
 def test_english_deck_writes_numbers_the_english_way(store, pilot):

@@ -21,6 +21,7 @@ PAGES = {
     "pages/agency_load.py": "agency_load",
     "pages/staffing.py": "staffing",
     "pages/overview.py": "overview",
+    "pages/evaluation.py": "evaluation",
 }
 
 

@@ -42,6 +42,7 @@ MARGIN = Inches(0.5)
 CONTENT_WIDTH = SLIDE_WIDTH - 2 * MARGIN
 KICKER_TOP, TITLE_TOP, BODY_TOP = Inches(0.25), Inches(0.55), Inches(1.55)
 CAPTION_TOP, FOOTER_TOP = Inches(6.35), Inches(6.95)
+CAPTION_CHARS_PER_LINE = 125  # of 13 pt Arial across the content width (a safe estimate)
 BODY_HEIGHT = CAPTION_TOP - BODY_TOP
 FONT = "Arial"  # has every Vietnamese glyph, and every PowerPoint and LibreOffice has it or a twin
 INK, MUTED, ACCENT = (
@@ -154,12 +155,34 @@ class _Deck:
             )
         return slide
 
-    def caption(self, slide, text: str) -> None:
+    def captions(self, slide, texts: list[str]) -> None:
+        """The sentences that read a slide, one paragraph each, in one box above the footer.
+
+        The box grows upwards with its text; a chart or picture above it gives up the room
+        (a table's rows already fit the body), so nothing is printed over anything else.
+        """
+        if not texts:
+            return
+        lines = sum(max(1, -(-len(text) // CAPTION_CHARS_PER_LINE)) for text in texts)
+        size = 13 if lines <= 4 else 11
+        height = Emu(int(Inches(0.1) + lines * Pt(size * 1.25)))
+        top = Emu(max(FOOTER_TOP - height, BODY_TOP + Inches(2.0)))
+        for shape in slide.shapes:
+            drawn = shape.has_chart or shape.shape_type == 13  # 13: a picture
+            if drawn and shape.top + shape.height > top - Inches(0.05):
+                shape.height = Emu(max(top - Inches(0.05) - shape.top, Inches(2.0)))
         self.text_box(
-            slide, text, MARGIN, CAPTION_TOP, CONTENT_WIDTH, Inches(0.55), 13, colour=MUTED
+            slide,
+            "\n".join(texts),
+            MARGIN,
+            top,
+            CONTENT_WIDTH,
+            FOOTER_TOP - top,
+            size,
+            colour=MUTED,
         )
         notes = slide.notes_slide.notes_text_frame
-        notes.text = f"{notes.text}\n{text}".strip()
+        notes.text = "\n".join([notes.text, *texts]).strip()
 
     # --- slides ----------------------------------------------------------------------------
 
@@ -548,8 +571,11 @@ class _Deck:
                 made = self.table_slides(block, kicker)
             else:
                 made = self.form06_slides(block, kicker)
-            for text in step.captions:
-                self.caption(made[-1], text)
+            marker = []
+            if isinstance(block, Chart) and block.spec.x_marker is not None:
+                # A native chart has no vertical marker line: the slide names the moment.
+                marker = [f"┆ {block.spec.x_marker[1]}"]
+            self.captions(made[-1], [*marker, *step.captions])
 
     def footers(self) -> None:
         total = len(self.prs.slides)

@@ -21,6 +21,8 @@ from onestop import staffing
 from onestop.core import i18n
 from onestop.core.charts import ChartSpec
 from onestop.core.filters import DossierFilter
+from onestop.evaluation import compare, output, readings
+from onestop.evaluation.charts import monthly_chart
 from onestop.reports import form06 as report
 from onestop.reports import index766
 from onestop.staffing import capacity, capacity_report
@@ -200,8 +202,16 @@ def slides(section: Section, form_heading: str = "") -> list[Slide]:
 class Context:
     """A source, a filter and a language, with the few results several builders share."""
 
-    def __init__(self, source: Source, chosen: DossierFilter, lang: str) -> None:
+    def __init__(
+        self,
+        source: Source,
+        chosen: DossierFilter,
+        lang: str,
+        evaluation_before: tuple[dt.date, dt.date] | None = None,
+    ) -> None:
         self.source, self.filter, self.lang = source, chosen, lang
+        # The pilot evaluation's period before, as its page chose it (None: the default).
+        self.evaluation_before = evaluation_before
 
     def query(self, name: str, **extra: Any) -> pl.DataFrame:
         """A named query for the filter (extra parameters added)."""
@@ -538,6 +548,59 @@ def staffing_section(context: Context) -> Section | None:
     return Section("staffing", _t(context, "staffing.page_title"), blocks)
 
 
+def evaluation_table(evaluation: compare.Evaluation, lang: str) -> Table:
+    """The comparison: each measure before and during, pilot and others, the DiD and its
+    interval, written the language's way (+7,8 điểm %)."""
+    rows = [output.row_texts(comparison, lang) for comparison in evaluation.measures]
+    frame = pl.DataFrame(
+        rows, schema={column: pl.String for column in output.COLUMNS}, orient="row"
+    )
+    return Table(
+        "pilot_evaluation",
+        i18n.t("evaluation.summary_heading", lang),
+        frame,
+        {column: i18n.t(f"evaluation.col_{column}", lang) for column in output.COLUMNS},
+    )
+
+
+def evaluation_section(context: Context) -> Section | None:
+    """The pilot evaluation, when a pilot is stored and the data allow it: the comparison table,
+    then each measure's monthly lines per group (the pilot start marked) with its reading.
+
+    Without a pilot, or when the periods cannot be compared or a group has no data, there is no
+    section: the meeting pack then simply has no evaluation (never an empty slide).
+    """
+    pilot = compare.load_pilot(context.source)  # type: ignore[arg-type]
+    if pilot is None:
+        return None
+    before = context.evaluation_before or (None, None)
+    try:
+        evaluation = compare.evaluate(context.source, pilot, *before)  # type: ignore[arg-type]
+    except compare.PeriodError:
+        return None
+    if evaluation.missing or not evaluation.measures:
+        return None
+    lang = context.lang
+    blocks: list[Block] = [
+        Text(readings.design_sentence(evaluation, lang)),
+        evaluation_table(evaluation, lang),
+        Text(readings.method_sentence(evaluation, lang)),
+        Heading(_t(context, "evaluation.monthly_heading")),
+    ]
+    for comparison in evaluation.measures:
+        spec = monthly_chart(evaluation, comparison.measure, lang)
+        if not spec.data["value"].is_not_null().any():
+            continue  # the page draws no empty chart either
+        blocks += [
+            Chart(f"evaluation_{comparison.measure}", spec),
+            Text(readings.reading(comparison, lang)),
+        ]
+        note = readings.caution(comparison, lang) or readings.pre_trend_note(comparison, lang)
+        if note:
+            blocks.append(Text(note))
+    return Section("evaluation", _t(context, "evaluation.page_title"), tuple(blocks))
+
+
 def indicators_table(context: Context) -> Table:
     """The Decision 766 indicators the data gives: value and points, as the report page shows."""
     procedures = context.source.query(
@@ -580,4 +643,5 @@ register("throughput", "page.throughput", throughput_section)
 register("timeliness", "timeliness.page_title", timeliness_section)
 register("agency_load", "agency_load.page_title", agency_load_section)
 register("staffing", "staffing.page_title", staffing_section)
+register("evaluation", "evaluation.page_title", evaluation_section)
 register("report", "report.page_title", report_section)
