@@ -56,6 +56,21 @@ def decimal_input(
     return parsed
 
 
+def reseed(key: str) -> None:
+    """Make the decimal box with this key show its value afresh on the next draw (a new link
+    asked for a value, whatever was typed before)."""
+    st.session_state.pop(f"_{key}_seed", None)
+
+
+def digits_for(value: float, most: int = 2) -> int:
+    """The decimals a value needs, at least one and at most `most`: 15 → 1 (15,0), 7.5 → 1
+    (7,5), 15.25 → 2 (15,25)."""
+    for digits in range(1, most):
+        if round(value, digits) == round(value, most):
+            return digits
+    return most
+
+
 def typed(value: float, lang: str, digits: int = 1) -> str:
     """A number as one types it in the language: 98,2 or 1700,5 (no thousands dot, which would
     read as a decimal point to a reader of English)."""
