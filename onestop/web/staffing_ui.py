@@ -267,6 +267,7 @@ def capacity_section(question: Question, scenario: WhatIf, lang: str) -> WhatIf:
     """The capacity answer for a staff count; returns the scenario with that count."""
     st.subheader(t("capacity.title", lang))
     st.caption(t("capacity.intro", lang))
+    widgets.relabel_choices((CAPACITY_STAFF_KEY,), lang, "capacity")
     staff = st.selectbox(
         t("capacity.staff", lang),
         list(whatif.STAFF_OPTIONS),

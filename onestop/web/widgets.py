@@ -56,6 +56,23 @@ def decimal_input(
     return parsed
 
 
+def relabel_choices(keys: tuple[str, ...], lang: str, marker: str) -> None:
+    """After a language switch, choice widgets (select boxes, pills, segmented controls) show
+    their chosen option in the new language.
+
+    Streamlit's browser side keeps the chosen option as the text it was shown in (its wire
+    value) and redraws it so until the value is set again: the first run in a new language
+    sets each widget's value to itself, which sends the option in the new words. Call before
+    drawing the widgets; `marker` names the group (each group remembers its own language).
+    """
+    shown = f"_{marker}_language"
+    if st.session_state.get(shown) not in (None, lang):
+        for key in keys:
+            if key in st.session_state:
+                st.session_state[key] = st.session_state[key]
+    st.session_state[shown] = lang
+
+
 def reseed(key: str) -> None:
     """Make the decimal box with this key show its value afresh on the next draw (a new link
     asked for a value, whatever was typed before)."""
