@@ -313,13 +313,18 @@ def _t(context: Context, key: str, **values: object) -> str:
 
 
 def overview_section(context: Context) -> Section | None:
-    """The headline figures with their change against the previous period, and the summary."""
+    """The headline figures with their change against the previous period, the summary, and
+    the dossiers carried over. The overview page draws this section (one description)."""
     lang = context.lang
     counts = context.form06.total
     if counts["received_total"] == 0:
         return None
-    before = context.filter.previous_period()
-    previous = report.Form06(before, context.source.query("form06_rows", before.params())).total
+    before = context.filter.previous_period()  # None when it would reach back past year 1
+    previous = (
+        None
+        if before is None
+        else report.Form06(before, context.source.query("form06_rows", before.params())).total
+    )
     figures = tuple(
         Figure(
             key,
@@ -347,7 +352,11 @@ def overview_section(context: Context) -> Section | None:
         late=show("resolved_late"),
         in_progress=show("in_progress_total"),
     )
-    return Section("overview", _t(context, "page.overview"), (Figures(figures), Text(summary)))
+    blocks: list[Block] = [Figures(figures), Text(summary)]
+    if counts["carried_over"]:
+        carried = i18n.format_int(counts["carried_over"], lang)
+        blocks.append(Text(_t(context, "overview.carried_over_note", carried=carried)))
+    return Section("overview", _t(context, "page.overview"), tuple(blocks))
 
 
 def throughput_section(context: Context, grain: str = DECK_GRAIN) -> Section | None:
