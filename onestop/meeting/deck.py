@@ -167,10 +167,19 @@ class _Deck:
         size = 13 if lines <= 4 else 11
         height = Emu(int(Inches(0.1) + lines * Pt(size * 1.25)))
         top = Emu(max(FOOTER_TOP - height, BODY_TOP + Inches(2.0)))
+        room = top - Inches(0.05)
         for shape in slide.shapes:
             drawn = shape.has_chart or shape.shape_type == 13  # 13: a picture
-            if drawn and shape.top + shape.height > top - Inches(0.05):
-                shape.height = Emu(max(top - Inches(0.05) - shape.top, Inches(2.0)))
+            if drawn and shape.top + shape.height > room:
+                shape.height = Emu(max(room - shape.top, Inches(2.0)))
+            elif shape.has_table and shape.top + shape.height > room - Inches(0.6):
+                # Rows of a table give up height (a heading row grows with its text anyway:
+                # keep it its share and more).
+                rows = list(shape.table.rows)
+                height = Emu(max(int((room - shape.top) / (len(rows) + 2)), Inches(0.3)))
+                for row in rows:
+                    row.height = height
+                shape.height = Emu(height * len(rows))
         self.text_box(
             slide,
             "\n".join(texts),
@@ -509,7 +518,8 @@ class _Deck:
                 )
             slide = self.new_slide(title, kicker)
             if chunk:
-                self.add_table(slide, [header, *chunk], BODY_TOP, BODY_HEIGHT)
+                rows = [header, *chunk]
+                self.add_table(slide, rows, BODY_TOP, BODY_HEIGHT, size=_table_size(rows))
             slides.append(slide)
         return slides
 
@@ -754,16 +764,22 @@ def _date(value, lang: str) -> str:
 
 
 def _looks_numeric(text: str) -> bool:
+    """A figure, right-aligned: 1.700, 98,2%, —, or a signed change with its unit (+7,8 điểm %,
+    −0,8 ngày, 5,7 ngày)."""
     stripped = text.replace(".", "").replace(",", "").replace("%", "").replace("-", "").strip()
-    return stripped.isdigit() or text == "—"
+    if stripped.isdigit() or text == "—":
+        return True
+    first = text.lstrip("+−-")
+    return bool(first) and first[0].isdigit() and len(text.split()) <= 4
 
 
 def _column_widths(rows: list[list[str]], first_width: float | None) -> list[int]:
-    """Widths proportional to each column's longest text (within limits), filling the slide."""
-    longest = [
-        min(max(len(row[index]) for row in rows[1:] or rows), 40) for index in range(len(rows[0]))
-    ]
-    weights = [max(4, length) for length in longest]
+    """Widths proportional to each column's longest text (within limits), filling the slide.
+
+    A column is at least as wide as the longest word of its heading, so that a heading wraps
+    between words ("Người dân/ngày"), never inside one ("Ngư ời").
+    """
+    weights = [max(5, length) for length in _column_lengths(rows)]
     if first_width is not None:
         fixed = Inches(first_width)
         rest = CONTENT_WIDTH - fixed
@@ -771,6 +787,26 @@ def _column_widths(rows: list[list[str]], first_width: float | None) -> list[int
         return [fixed, *(int(rest * weight / total) for weight in weights[1:])]
     total = sum(weights)
     return [int(CONTENT_WIDTH * weight / total) for weight in weights]
+
+
+def _table_size(rows: list[list[str]]) -> int:
+    """The text size at which a table's widest rows fit across the slide: 14 pt, smaller for
+    tables of many columns (the evaluation's eight, the capacity steps' ten)."""
+    widest = sum(_column_lengths(rows))
+    # About 110 characters of 14 pt text fit across the content width, with cell margins.
+    return 14 if widest <= 90 else 12 if widest <= 110 else 11
+
+
+def _column_lengths(rows: list[list[str]]) -> list[int]:
+    """Each column's room in characters: its longest cell (up to 40, one more for the cell's
+    margins), at least its heading's longest word."""
+    return [
+        max(
+            min(max(len(row[index]) for row in rows[1:] or rows), 40) + 1,
+            max((len(word) + 1 for word in rows[0][index].split()), default=0),
+        )
+        for index in range(len(rows[0]))
+    ]
 
 
 def _form06_widths() -> list[int]:
