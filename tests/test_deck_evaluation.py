@@ -120,6 +120,33 @@ def test_each_measure_has_native_monthly_lines_holding_the_evaluation(pilot_deck
     assert "tăng 28,6 điểm phần trăm" in text
 
 
+def test_the_pilot_start_is_a_dashed_line_on_its_month(pilot_deck):
+    """A native chart has no marker line: the plot area is pinned (python-pptx internals) and a
+    dashed line drawn over it at the pilot's first month, 01/2023, the 13th of 24 months."""
+    label = i18n.t("measure.online_share", "vi")
+    [slide] = titled(pilot_deck, i18n.t("evaluation.chart_title", "vi", measure=label))
+    [frame] = [shape for shape in slide.shapes if shape.has_chart]
+    layout = frame.chart._chartSpace.xpath("./c:chart/c:plotArea/c:layout/c:manualLayout/*")
+    pinned = {element.tag.split("}")[1]: element.get("val") for element in layout}
+    x, y, w, h = deck.PLOT_BOX
+    assert pinned == {
+        "layoutTarget": "inner",
+        "xMode": "edge",
+        "yMode": "edge",
+        "x": str(x),
+        "y": str(y),
+        "w": str(w),
+        "h": str(h),
+    }
+    [line] = [shape for shape in slide.shapes if shape.name == deck.MARKER_NAME]
+    months = list(frame.chart.plots[0].categories)
+    assert months.index("01/2023") == 12 and len(months) == 24
+    expected = frame.left + frame.width * (x + w * 12.5 / 24)
+    assert line.begin_x == line.end_x == pytest.approx(expected, abs=2)
+    assert line.begin_y == pytest.approx(frame.top + frame.height * y, abs=2)
+    assert line.end_y == pytest.approx(frame.top + frame.height * (y + h), abs=2)
+
+
 def test_the_evaluation_is_in_the_html_report_too(demo_db: Path):
     store = db.Store(demo_db)
     chosen = pilot_filter(store.query("pilot_definition"), store.query("agencies"))

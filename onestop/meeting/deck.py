@@ -18,7 +18,9 @@ from pptx import Presentation
 from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+from pptx.enum.dml import MSO_LINE
 from pptx.enum.lang import MSO_LANGUAGE_ID
+from pptx.enum.shapes import MSO_CONNECTOR
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
@@ -335,6 +337,8 @@ class _Deck:
         frame.name = f"onestop-chart-{spec.kind}"
         chart = frame.chart
         chart.font.size, chart.font.name = Pt(14), FONT
+        if spec.x_marker is not None and not scatter:
+            pin_plot_area(chart, PLOT_BOX)
         chart.has_title = False  # the slide's title states the finding
         count = len(drawn.categories)
         tick_size = 13 if count <= 10 else 11 if count <= 16 else 9 if count <= 24 else 7
@@ -581,11 +585,43 @@ class _Deck:
                 made = self.table_slides(block, kicker)
             else:
                 made = self.form06_slides(block, kicker)
-            marker = []
+            self.captions(made[-1], list(step.captions))
             if isinstance(block, Chart) and block.spec.x_marker is not None:
-                # A native chart has no vertical marker line: the slide names the moment.
-                marker = [f"┆ {block.spec.x_marker[1]}"]
-            self.captions(made[-1], [*marker, *step.captions])
+                self.marker_line(made[-1], block.spec)
+
+    def marker_line(self, slide, spec: ChartSpec) -> None:
+        """The spec's vertical marker (the pilot start) as a dashed line across the plot, with
+        its label, at the category it marks (the plot area is pinned where the line is drawn)."""
+        frame = next(shape for shape in slide.shapes if shape.has_chart)
+        keys = category_keys(spec)
+        value, label = spec.x_marker  # type: ignore[misc]
+        later = [index for index, key in enumerate(keys) if key >= value]
+        if not keys or not later:
+            return
+        index = later[0]
+        # On the category's own slot centre, or between two slots when it falls between.
+        slot = index + 0.5 if keys[index] == value else index
+        x, y, w, h = PLOT_BOX
+        left = Emu(int(frame.left + frame.width * (x + w * slot / len(keys))))
+        top = Emu(int(frame.top + frame.height * y))
+        bottom = Emu(int(frame.top + frame.height * (y + h)))
+        line = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, left, top, left, bottom)
+        line.name = MARKER_NAME
+        line.line.color.rgb = MUTED
+        line.line.width = Pt(1.75)
+        line.line.dash_style = MSO_LINE.DASH
+        self.text_box(
+            slide,
+            label,
+            Emu(left + Inches(0.06)),
+            Emu(top - Inches(0.02)),
+            Inches(3.2),
+            Inches(0.3),
+            12,
+            bold=True,
+            colour=MUTED,
+            name=f"{MARKER_NAME}-label",
+        )
 
     def footers(self) -> None:
         total = len(self.prs.slides)
@@ -666,6 +702,41 @@ def _categories_part(drawn: ChartSeries, indices: list[int]) -> ChartSeries:
             for series in drawn.series
         ],
     )
+
+
+# The plot's inner rectangle on a chart with a marker, as fractions of the chart's frame (x, y,
+# width, height): room above for the legend, below for slanted month labels and the axis title.
+PLOT_BOX = (0.08, 0.1, 0.9, 0.62)
+MARKER_NAME = "onestop-marker"
+
+
+def pin_plot_area(chart, box: tuple[float, float, float, float]) -> None:
+    """Fix where the plot's inner rectangle sits (`<c:plotArea><c:layout><c:manualLayout>`), so
+    a line drawn over the chart meets the category it marks.
+
+    python-pptx has no call for a plot area's layout: the second use of its internals, checked
+    by tests/test_deck_evaluation.py::test_the_pilot_start_is_a_dashed_line_on_its_month.
+    """
+    plot_area = chart._chartSpace.chart.plotArea
+    layout = plot_area.find(qn("c:layout"))
+    if layout is None:
+        layout = plot_area.makeelement(qn("c:layout"), {})
+        plot_area.insert(0, layout)  # the schema puts the layout first
+    for child in list(layout):
+        layout.remove(child)
+    manual = layout.makeelement(qn("c:manualLayout"), {})
+    layout.append(manual)
+    x, y, w, h = box
+    for tag, value in (
+        ("layoutTarget", "inner"),
+        ("xMode", "edge"),
+        ("yMode", "edge"),
+        ("x", x),
+        ("y", y),
+        ("w", w),
+        ("h", h),
+    ):
+        manual.append(manual.makeelement(qn(f"c:{tag}"), {"val": str(value)}))
 
 
 def delete_label(point) -> None:
