@@ -172,3 +172,17 @@ def test_a_step_beyond_the_last_shows_the_last(pack):
     app = run_page("timeliness", present="1", step="abc")
     assert shown_position(app) == f"**1** / {len(pack)}"
     assert app.button(key="present_previous").disabled
+
+
+def test_a_presented_table_shows_names_from_the_data_as_text(pack):
+    """Presentation tables are Markdown cells: an agency step written "+ Sở Tài chính" must not
+    become a bullet list (nor any name from the data Markdown)."""
+    step = next(
+        number
+        for number, (_, slide) in enumerate(pack, start=1)
+        if isinstance(slide.block, sections.Table) and slide.block.name == "capacity_agencies_table"
+    )
+    app = run_page("staffing", present="1", step=str(step))
+    cells = app.table[0].value.iloc[:, 0].tolist()
+    assert cells[0] == "Hiện nay"
+    assert all(cell.startswith("\\+ ") for cell in cells[1:]) and len(cells) > 1

@@ -31,6 +31,8 @@ PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presen
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROJECTOR_FONT = 22  # chart text in presentation mode, read from the back of a meeting room
 PROJECTOR_HEIGHT = 600  # pixels: with the heading and the step buttons, fits a 1600×900 screen
+CAPTION_HEIGHT = 45  # pixels a chart gives up for each sentence read under it beyond the first
+WIDE_TABLE = 7  # columns from which a table's text is smaller, so its rows fit the screen
 
 
 class CachedSource:
@@ -216,8 +218,11 @@ _PROJECTOR_CSS = """
 [data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
 [data-testid="stTable"] th, [data-testid="stTable"] td { font-size: 1.35rem !important; }
 .form06 { font-size: 1.05rem !important; }
-[data-testid="stMain"] h1 { font-size: 1.6rem !important; padding: 0 !important; }
-.onestop-kicker { color: #0072b2; font-weight: 700; font-size: 1.3rem; }
+[data-testid="stMain"] [data-testid="stHeading"]:has(h1) { display: none !important; }
+.onestop-kicker { color: #0072b2; font-weight: 700; font-size: 1.5rem; }
+.st-key-present_wide_table [data-testid="stTable"] th,
+.st-key-present_wide_table [data-testid="stTable"] td,
+.st-key-present_wide_table [data-testid="stTable"] p { font-size: 1.15rem !important; }
 </style>
 """
 
@@ -277,8 +282,9 @@ def _leave() -> None:
     st.session_state[PRESENT_KEY] = False
 
 
-def projector_figure(spec: ChartSpec, lang: str):
-    """The chart as the page draws it, with text large enough for a projector."""
+def projector_figure(spec: ChartSpec, lang: str, captions: int = 1):
+    """The chart as the page draws it, with text large enough for a projector, and room under
+    it for the sentences that read it (the step buttons stay on the screen)."""
     figure = charts.to_plotly(spec, lang)
     # Streamlit's chart theme sizes axis and legend text itself: each is set here explicitly.
     text = {"size": PROJECTOR_FONT}
@@ -287,7 +293,7 @@ def projector_figure(spec: ChartSpec, lang: str):
         title={"font": {"size": PROJECTOR_FONT + 8}},
         legend={"font": text},
         hoverlabel={"font_size": PROJECTOR_FONT},
-        height=max(spec.height or 0, PROJECTOR_HEIGHT),
+        height=max(spec.height or 0, PROJECTOR_HEIGHT) - CAPTION_HEIGHT * max(captions - 1, 0),
     )
     figure.update_xaxes(tickfont=text, title_font=text)
     figure.update_yaxes(tickfont=text, title_font=text)
@@ -315,7 +321,7 @@ def present(
             st.query_params[STEP_PARAM] = str(step)  # the link names the step shown
         current = steps[step - 1].slide
         st.html(f'<div class="onestop-kicker">{_escape(current.kicker)}</div>')
-        _show_block(current.block, lang, step)
+        _show_block(current.block, lang, step, len(current.captions))
         for caption in current.captions:
             st.markdown(_markdown(caption))
         _navigation(step, len(steps), lang)
@@ -356,7 +362,7 @@ def _navigation(step: int, count: int, lang: str) -> None:
     )
 
 
-def _show_block(block, lang: str, step: int) -> None:
+def _show_block(block, lang: str, step: int, captions: int = 1) -> None:
     if isinstance(block, sections.Figures):
         st.subheader(i18n.t("deck.figures_heading", lang))
         for start in range(0, len(block.items), 4):
@@ -364,17 +370,19 @@ def _show_block(block, lang: str, step: int) -> None:
                 column.metric(figure.label, figure.value, delta=figure.delta, border=True)
     elif isinstance(block, sections.Chart):
         st.plotly_chart(
-            projector_figure(block.spec, lang),
+            projector_figure(block.spec, lang, captions),
             key=f"present_chart_{step}",
             config={"displaylogo": False},
         )
     elif isinstance(block, sections.Table):
         st.subheader(block.title)
         # A static table: its text takes the projector's size (a data grid draws on a canvas).
-        st.table(
-            pl.DataFrame(block.text_rows(lang), schema=block.headers(), orient="row"),
-            hide_index=True,
-        )
+        # Its cells are Markdown there: text from the data ("+ Sở Tài chính") is escaped.
+        rows = [[_markdown(cell) for cell in row] for row in block.text_rows(lang)]
+        headers = [_markdown(header) for header in block.headers()]
+        wide = len(headers) >= WIDE_TABLE
+        with st.container(key="present_wide_table" if wide else "present_table"):
+            st.table(pl.DataFrame(rows, schema=headers, orient="row"), hide_index=True)
     elif isinstance(block, sections.Form06Table):
         st.subheader(i18n.t("report.form_heading", lang))
         st.html(form06_table_html(block.form, lang))
