@@ -4,7 +4,8 @@ report and presentation mode, so that the three renderings never drift apart.
 A builder takes a `Context` (where to query, the filter, the language) and returns a `Section`:
 headings, charts (ChartSpec), tables, headline figures and sentences in page order, or None when
 the data cannot support the section. `SECTIONS` lists them in meeting order; another page joins
-the deck with one `register(...)` call (the pilot evaluation does that when it is present).
+the deck with one `register(...)` call. The pilot evaluation's builder returns None when no
+pilot is stored or the data cannot be compared, so the pack then has no evaluation at all.
 """
 
 from __future__ import annotations
