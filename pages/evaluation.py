@@ -6,11 +6,12 @@ import datetime as dt
 import streamlit as st
 
 from onestop.core import i18n
+from onestop.core.filters import pilot_filter
 from onestop.core.text import markdown_literal
 from onestop.evaluation import compare, output, readings
 from onestop.evaluation.charts import monthly_chart
 from onestop.evaluation.compare import PeriodError
-from onestop.web import session, show
+from onestop.web import meeting, session, show
 
 lang = session.language()
 if not session.page_header("evaluation.page_title", lang):
@@ -40,6 +41,16 @@ st.markdown(
         name=markdown_literal(pilot.name),
         agencies=markdown_literal(", ".join(pilot.agency_names) or "—"),
     )
+)
+# The meeting pack from this page: the pilot's agencies over the pilot's period (as
+# `onestop deck --pilot`), its evaluation over the period before chosen below (the widget's
+# value is already in session state when the script reruns).
+picked = st.session_state.get("evaluation_before")
+meeting.page_tools(
+    "evaluation",
+    pilot_filter(session.query("pilot_definition"), session.query("agencies")),
+    lang,
+    evaluation_before=tuple(picked) if isinstance(picked, tuple) and len(picked) == 2 else None,
 )
 
 last_day = session.query("data_status")["last_received_on"][0]

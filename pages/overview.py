@@ -3,7 +3,7 @@
 import streamlit as st
 
 from onestop.core import i18n
-from onestop.reports import form06
+from onestop.meeting import sections
 from onestop.views import overview
 from onestop.web import filter_bar, meeting, session, staffing_ui
 
@@ -17,33 +17,30 @@ meeting.page_tools("overview", chosen, lang)
 # filters bring no counter work, that no verdict is possible.)
 staffing_ui.overview_verdict(chosen, lang)
 
-counts = form06.Form06(chosen, session.query("form06_rows", chosen.params())).total
-if counts["received_total"] == 0:
+# The figures and sentences are the meeting pack's overview section: one description, drawn
+# here with the page's extras (help, trend line, colour of the change).
+section = sections.overview_section(sections.Context(meeting.CachedSource(), chosen, lang))
+if section is None:
     st.info(i18n.t("app.no_data", lang))
     st.stop()
-before = chosen.previous_period()  # None when the period reaches back to the first date
-previous = (
-    None
-    if before is None
-    else form06.Form06(before, session.query("form06_rows", before.params())).total
-)
+figures = next(block for block in section.blocks if isinstance(block, sections.Figures))
 monthly = session.query("form06_counts_by_month", chosen.params())
-
-keys = list(overview.CARDS)
-for row_start in range(0, len(keys), 4):
-    for column, key in zip(st.columns(4), keys[row_start : row_start + 4], strict=False):
+for row_start in range(0, len(figures.items), 4):
+    row = figures.items[row_start : row_start + 4]
+    for column, figure in zip(st.columns(4), row, strict=False):
         column.metric(
-            i18n.t(f"measure.{key}", lang),
-            overview.card_value(key, counts, lang),
-            delta=overview.card_delta(key, counts, previous, lang),
-            delta_color=overview.CARDS[key],
-            help=i18n.t(f"measure_help.{key}", lang),
+            figure.label,
+            figure.value,
+            delta=figure.delta,
+            delta_color=overview.CARDS[figure.key],
+            help=i18n.t(f"measure_help.{figure.key}", lang),
             border=True,
-            chart_data=overview.card_trend(key, monthly),
+            chart_data=overview.card_trend(figure.key, monthly),
             chart_type="line",
         )
 
-if before is not None and previous["received_total"]:
+before = chosen.previous_period()  # None when the period reaches back to the first date
+if before is not None and any(figure.delta for figure in figures.items):
     st.caption(
         i18n.t(
             "overview.previous_period",
@@ -54,28 +51,6 @@ if before is not None and previous["received_total"]:
     )
 else:
     st.caption(i18n.t("overview.no_previous", lang))
-
-
-def show(key: str) -> str:
-    return overview.card_value(key, counts, lang)
-
-
-st.markdown(
-    i18n.t(
-        "overview.summary",
-        lang,
-        start=i18n.format_date(chosen.date_from, lang),
-        end=i18n.format_date(chosen.date_to, lang),
-        received=show("received_total"),
-        online=show("received_online"),
-        online_share=show("online_share"),
-        resolved=show("resolved_total"),
-        early=show("resolved_early"),
-        on_time=show("resolved_on_time"),
-        late=show("resolved_late"),
-        in_progress=show("in_progress_total"),
-    )
-)
-if counts["carried_over"]:
-    carried = i18n.format_int(counts["carried_over"], lang)
-    st.caption(i18n.t("overview.carried_over_note", lang, carried=carried))
+for block in section.blocks:
+    if isinstance(block, sections.Text):
+        st.markdown(block.text)

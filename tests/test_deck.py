@@ -12,12 +12,14 @@ import pytest
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 
+from onestop import staffing
 from onestop.core import db, i18n
 from onestop.core.chart_table import chart_series
 from onestop.core.filters import DossierFilter, pilot_filter
 from onestop.meeting import deck, sections
 from onestop.meeting.content import ReportContent, build_content
 from onestop.reports.form06 import display_rows
+from onestop.staffing import capacity, capacity_report
 
 
 @pytest.fixture(scope="module")
@@ -95,9 +97,10 @@ def test_deck_has_a_slide_per_chart_and_table_page(built_vi, slides, content_vi)
         "timeliness",
         "agency_load",
         "staffing",
+        "evaluation",
         "report",
     ]
-    assert len(charts) == 15
+    assert len(charts) == 24
     native = [shape for slide in slides for shape in slide.shapes if shape.has_chart]
     heatmaps = [chart for chart in charts if chart.spec.kind == "heatmap"]
     assert len(native) == len(charts) - len(heatmaps)
@@ -204,6 +207,36 @@ def test_staffing_lines_hold_the_models_figures(slides, content_vi):
     assert any(values == pytest.approx(simulation) for values in drawn.values())
 
 
+def test_capacity_lines_hold_the_models_values(slides, content_vi, store, pilot):
+    """How far one staffer stretches (issue 11) is in the deck: the volume-factor curve as an
+    XY chart (its points at their real distance apart) and the agencies added one by one, each
+    holding the capacity model's shares."""
+    found = capacity.capacity(store, staffing.Question(pilot), capacity.DEFAULT_STAFF)
+    curve = capacity_report.curve_frame(found)
+    chart = chart_of(slides, content_vi, "capacity_factor")
+    assert chart.chart_type == XL_CHART_TYPE.XY_SCATTER_LINES
+    within, busy = chart.plots[0].series
+    assert within.name == "Người dân chờ không quá 15 phút"
+    assert list(within.values) == pytest.approx(curve["within"].to_list())
+    assert list(busy.values) == pytest.approx(curve["busy"].to_list())
+    xs = within._element.xpath("./c:xVal//c:pt/c:v/text()")
+    assert [float(x) for x in xs] == pytest.approx(curve["factor"].to_list())
+
+    names = capacity_report.agency_names(store)
+    steps = capacity_report.steps_frame(found, names, "vi")
+    assert steps.height > 1
+    chart = chart_of(slides, content_vi, "capacity_agencies")
+    assert list(chart.plots[0].categories) == steps["step"].to_list()
+    drawn = [list(series.values) for series in chart.plots[0].series]
+    assert drawn == [
+        pytest.approx(steps["within"].to_list()),
+        pytest.approx(steps["busy"].to_list()),
+    ]
+    title = slide_titled(slides, i18n.t("capacity.table_title", "vi"))
+    table = next(shape.table for shape in title.shapes if shape.has_table)
+    assert [row.cells[0].text for row in table.rows][1:] == steps["step"].to_list()
+
+
 def test_form06_is_split_across_slides_with_the_total_last(slides, content_vi):
     heading = i18n.t("report.form_heading", "vi")
     form_slides = [s for s in slides if s.shapes.title.text_frame.text.startswith(heading)]
@@ -259,7 +292,7 @@ def test_without_chromium_the_deck_still_builds_and_names_what_it_left_out(
     native = sum(
         shape.has_chart for s in Presentation(io.BytesIO(result.data)).slides for shape in s.shapes
     )
-    assert native == 14
+    assert native == 23
 
 
 def test_english_deck_writes_numbers_the_english_way(store, pilot):

@@ -49,6 +49,8 @@ def test_report_carries_cover_figures_and_footer(report_file: Path, content):
     assert '<div class="value">98,2%</div>' in text
     assert text.count('<footer class="page">') == 1
     charts = [chart.name for section in content.sections for chart in section.charts]
+    # How far one staffer stretches (the staffing page's capacity charts) is in the report too.
+    assert {"capacity_factor", "capacity_agencies"} <= set(charts)
     for name in charts:
         assert f'data-chart="{name}"' in text
     assert "@page" in text and "break-before: page" in text

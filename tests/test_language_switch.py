@@ -32,6 +32,26 @@ def test_switching_to_english_redraws_the_switch_and_the_filter_bar_in_english()
     assert app.query_params.get("lang") == "en"
 
 
+def test_the_period_box_shows_its_chosen_option_in_english_after_the_switch() -> None:
+    """The browser redraws a select box's choice from the text the run sends with it; a run
+    that sends none leaves the old text ("Thời gian thí điểm") in the box until it is changed."""
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    app.run()
+    period = app.selectbox(key="filter_period")
+    assert period.value == "pilot"
+    assert period.proto.raw_value == i18n.t("filters.preset_pilot", "vi")
+    app.segmented_control(key=LANGUAGE_KEY).set_value("en").run()
+    assert not app.exception, app.exception
+    period = app.selectbox(key="filter_period")
+    assert period.value == "pilot"
+    assert period.proto.set_value
+    assert period.proto.raw_value == i18n.t("filters.preset_pilot", "en")
+    # The next run in the same language sends nothing: the box keeps its English text.
+    app.run()
+    assert not app.selectbox(key="filter_period").proto.set_value
+    assert app.selectbox(key="filter_period").value == "pilot"
+
+
 def test_switching_back_to_vietnamese_drops_the_parameter() -> None:
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     app.query_params["lang"] = "en"

@@ -107,7 +107,7 @@ def test_a_what_if_link_opens_its_scenario_and_keeps_it(demo_db: Path, monkeypat
     assert page.multiselect(key="add_agencies").value == [10]  # SYT
     assert page.slider(key="growth").value == 20
     assert page.slider(key="share").value == pytest.approx(0.85)
-    assert page.number_input(key="wait").value == 20.0
+    assert page.text_input(key="wait").value == "20.0"  # English: a decimal point
     assert page.slider(key="limit").value == pytest.approx(0.9)
     assert page.selectbox(key="capacity_staff").value == 2
     scope = " ".join(c.value for c in page.caption)
@@ -119,13 +119,38 @@ def test_a_what_if_link_opens_its_scenario_and_keeps_it(demo_db: Path, monkeypat
     assert not page.exception
     assert _as_list(page.query_params["growth"]) == ["50"]
     # A wait typed between the box's half-minute steps goes into the link as typed.
-    page.number_input(key="wait").set_value(15.3).run()
+    page.text_input(key="wait").input("15.3").run()
     assert not page.exception and not page.toast
     assert _as_list(page.query_params["wait"]) == ["15.3"]
     link = {name: _as_list(page.query_params[name]) for name in page.query_params}
     again = run("staffing.py", link)
     assert not again.exception and not again.toast
-    assert again.number_input(key="wait").value == pytest.approx(15.3)
+    assert again.text_input(key="wait").value == "15.3"
+
+
+def test_the_target_wait_is_a_vietnamese_decimal_box_kept_in_the_link(demo_db: Path, monkeypatch):
+    """Typed "7,5" (seven and a half minutes) the link holds 7.5; the link reopens the box
+    showing "7,5"; a wrong entry gets one Vietnamese sentence and the link keeps the last good
+    wait."""
+    monkeypatch.setenv(db.DB_ENV_VAR, str(demo_db))
+    page = run("staffing.py", {})
+    assert page.text_input(key="wait").value == "15,0"
+    page.text_input(key="wait").input("7,5").run()
+    assert not page.exception and not page.error
+    assert _as_list(page.query_params["wait"]) == ["7.5"]
+    assert any("7,5 phút" in caption.value for caption in page.caption)  # the target, in words
+
+    link = {name: _as_list(page.query_params[name]) for name in page.query_params}
+    again = run("staffing.py", link)
+    assert not again.exception and not again.toast
+    assert again.text_input(key="wait").value == "7,5"
+
+    again.text_input(key="wait").input("bảy").run()
+    assert not again.exception
+    wrong = t("inputs.not_a_number", "vi", text="bảy")
+    kept = t("inputs.kept", "vi", value="7,5")
+    assert [error.value for error in again.error] == [f"{wrong} {kept}"]
+    assert _as_list(again.query_params["wait"]) == ["7.5"]
 
 
 def _as_list(value) -> list[str]:

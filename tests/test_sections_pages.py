@@ -3,6 +3,7 @@ section's (onestop.sections), built by the same functions from the same queries.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,8 +11,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from onestop.core import charts, db
-from onestop.core.filters import pilot_filter
+from onestop.core import charts, db, i18n
+from onestop.core.filters import DossierFilter, pilot_filter
 from onestop.meeting import sections
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -21,6 +22,7 @@ PAGES = {
     "pages/agency_load.py": "agency_load",
     "pages/staffing.py": "staffing",
     "pages/overview.py": "overview",
+    "pages/evaluation.py": "evaluation",
 }
 
 
@@ -56,13 +58,7 @@ def figure_json(spec, lang: str) -> dict:
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize("path", list(PAGES))
-def test_page_charts_are_the_sections_charts(path: str, lang: str, context, request):
-    if path == "pages/staffing.py":
-        # Known gap (issue 13, left open): the staffing page's capacity charts (issue 11) are not
-        # yet sections of the meeting pack. Strict: this fails loudly once they are.
-        request.applymarker(
-            pytest.mark.xfail(reason="capacity charts not yet in the deck", strict=True)
-        )
+def test_page_charts_are_the_sections_charts(path: str, lang: str, context):
     section = sections.section(PAGES[path], context(lang))
     expected = section.charts if section else []
     shown = page_charts(path, lang)
@@ -90,3 +86,40 @@ def test_timeliness_page_defaults_are_the_decks(context):
         assert [trace.get("x") for trace in figure["data"]] == [
             trace.get("x") for trace in built["data"]
         ]
+
+
+def test_overview_page_draws_the_sections_figures_and_sentences(demo_db: Path):
+    """One description of the overview: the page's cards are the section's figures (label,
+    value, change) and its sentences are the section's, the carried-over note included (every
+    agency in 2023: dossiers come over from 2022)."""
+    chosen = DossierFilter(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    built = sections.Context(db.Store(demo_db), chosen, "vi")
+    section = sections.section("overview", built)
+    figures = next(block for block in section.blocks if isinstance(block, sections.Figures))
+    texts = [block.text for block in section.blocks if isinstance(block, sections.Text)]
+    carried = i18n.format_int(built.form06.total["carried_over"], "vi")
+    assert texts[1:] == [i18n.t("overview.carried_over_note", "vi", carried=carried)]
+
+    app = AppTest.from_file(str(PROJECT / "pages/overview.py"), default_timeout=120)
+    for name, value in {"from": "2023-01-01", "to": "2023-12-31", "agency": "all"}.items():
+        app.query_params[name] = value
+    app.run()
+    assert not app.exception, app.exception
+    cards = [metric for metric in app.metric if metric.label in {f.label for f in figures.items}]
+    assert [(m.label, m.value) for m in cards] == [(f.label, f.value) for f in figures.items]
+    deltas = [m.proto.delta or None for m in cards]
+    assert deltas == [f.delta for f in figures.items]
+    shown = [markdown.value for markdown in app.markdown]
+    assert all(text in shown for text in texts)
+
+
+def test_overview_section_without_a_previous_period(demo_db: Path):
+    """A period reaching back to the first date Python holds has no previous period: the
+    figures carry no change instead of failing."""
+    store = db.Store(demo_db)
+    chosen = DossierFilter(dt.date(1, 1, 2), dt.date(2023, 12, 31))
+    assert chosen.previous_period() is None
+    section = sections.section("overview", sections.Context(store, chosen, "vi"))
+    figures = section.blocks[0]
+    assert isinstance(figures, sections.Figures)
+    assert all(figure.delta is None for figure in figures.items)

@@ -51,6 +51,11 @@ def category_text(value: object, spec: ChartSpec, lang: str) -> str:
         return value.strftime(date_format(spec, lang))
     if value is None:
         return "—"
+    if isinstance(value, float):
+        # A volume factor such as 2.8284271247461903 reads 2,83 (vi) or 2.83 (en).
+        text = i18n.format_decimal(value, lang, 2)
+        decimal = "," if lang == "vi" else "."
+        return text.rstrip("0").rstrip(decimal) if decimal in text else text
     return str(value)
 
 

@@ -129,9 +129,11 @@ def build_content(
     centre: str | None = None,
     only: tuple[str, ...] | None = None,
     made_on: dt.date | None = None,
+    evaluation_before: tuple[dt.date, dt.date] | None = None,
 ) -> ReportContent:
-    """The meeting pack for a filter: every registered section with something to show."""
-    context = Context(source, chosen, lang)
+    """The meeting pack for a filter: every registered section with something to show (the
+    pilot evaluation over `evaluation_before`, else its default period before)."""
+    context = Context(source, chosen, lang, evaluation_before)
     status = context.query_plain("data_status")
     is_demo = bool(status["demo_dossiers"][0])
     data_date = i18n.format_date(status["last_received_on"][0], lang)

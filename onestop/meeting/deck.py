@@ -15,16 +15,24 @@ import io
 from dataclasses import dataclass, field
 
 from pptx import Presentation
-from pptx.chart.data import CategoryChartData
+from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+from pptx.enum.dml import MSO_LINE
 from pptx.enum.lang import MSO_LANGUAGE_ID
+from pptx.enum.shapes import MSO_CONNECTOR
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from onestop.core import charts
-from onestop.core.chart_table import ChartSeries, Series, chart_frame, chart_series
+from onestop.core.chart_table import (
+    ChartSeries,
+    Series,
+    category_keys,
+    chart_frame,
+    chart_series,
+)
 from onestop.core.charts import ChartSpec
 from onestop.meeting import images, sections
 from onestop.meeting.content import ReportContent
@@ -36,6 +44,7 @@ MARGIN = Inches(0.5)
 CONTENT_WIDTH = SLIDE_WIDTH - 2 * MARGIN
 KICKER_TOP, TITLE_TOP, BODY_TOP = Inches(0.25), Inches(0.55), Inches(1.55)
 CAPTION_TOP, FOOTER_TOP = Inches(6.35), Inches(6.95)
+CAPTION_CHARS_PER_LINE = 125  # of 13 pt Arial across the content width (a safe estimate)
 BODY_HEIGHT = CAPTION_TOP - BODY_TOP
 FONT = "Arial"  # has every Vietnamese glyph, and every PowerPoint and LibreOffice has it or a twin
 INK, MUTED, ACCENT = (
@@ -148,12 +157,43 @@ class _Deck:
             )
         return slide
 
-    def caption(self, slide, text: str) -> None:
+    def captions(self, slide, texts: list[str]) -> None:
+        """The sentences that read a slide, one paragraph each, in one box above the footer.
+
+        The box grows upwards with its text; a chart or picture above it gives up the room
+        (a table's rows already fit the body), so nothing is printed over anything else.
+        """
+        if not texts:
+            return
+        lines = sum(max(1, -(-len(text) // CAPTION_CHARS_PER_LINE)) for text in texts)
+        size = 13 if lines <= 4 else 11
+        height = Emu(int(Inches(0.1) + lines * Pt(size * 1.25)))
+        top = Emu(max(FOOTER_TOP - height, BODY_TOP + Inches(2.0)))
+        room = top - Inches(0.05)
+        for shape in slide.shapes:
+            drawn = shape.has_chart or shape.shape_type == 13  # 13: a picture
+            if drawn and shape.top + shape.height > room:
+                shape.height = Emu(max(room - shape.top, Inches(2.0)))
+            elif shape.has_table and shape.top + shape.height > room - Inches(0.6):
+                # Rows of a table give up height (a heading row grows with its text anyway:
+                # keep it its share and more).
+                rows = list(shape.table.rows)
+                height = Emu(max(int((room - shape.top) / (len(rows) + 2)), Inches(0.3)))
+                for row in rows:
+                    row.height = height
+                shape.height = Emu(height * len(rows))
         self.text_box(
-            slide, text, MARGIN, CAPTION_TOP, CONTENT_WIDTH, Inches(0.55), 13, colour=MUTED
+            slide,
+            "\n".join(texts),
+            MARGIN,
+            top,
+            CONTENT_WIDTH,
+            FOOTER_TOP - top,
+            size,
+            colour=MUTED,
         )
         notes = slide.notes_slide.notes_text_frame
-        notes.text = f"{notes.text}\n{text}".strip()
+        notes.text = "\n".join([notes.text, *texts]).strip()
 
     # --- slides ----------------------------------------------------------------------------
 
@@ -282,16 +322,23 @@ class _Deck:
         return slides
 
     def native_chart(self, slide, spec: ChartSpec, drawn: ChartSeries) -> None:
-        data = CategoryChartData(number_format=_FORMATS[self.lang][spec.value_format])
-        data.categories = drawn.categories
-        for series in drawn.series:
-            data.add_series(series.name, series.values)
+        scatter = _numeric_lines(spec)
+        if scatter:
+            data = _xy_data(spec, drawn, _FORMATS[self.lang][spec.value_format])
+        else:
+            data = CategoryChartData(number_format=_FORMATS[self.lang][spec.value_format])
+            data.categories = drawn.categories
+            for series in drawn.series:
+                data.add_series(series.name, series.values)
+        chart_type = XL_CHART_TYPE.XY_SCATTER_LINES if scatter else _chart_type(spec)
         frame = slide.shapes.add_chart(
-            _chart_type(spec), MARGIN, BODY_TOP, CONTENT_WIDTH, BODY_HEIGHT, data
+            chart_type, MARGIN, BODY_TOP, CONTENT_WIDTH, BODY_HEIGHT, data
         )
         frame.name = f"onestop-chart-{spec.kind}"
         chart = frame.chart
         chart.font.size, chart.font.name = Pt(14), FONT
+        if spec.x_marker is not None and not scatter:
+            pin_plot_area(chart, PLOT_BOX)
         chart.has_title = False  # the slide's title states the finding
         count = len(drawn.categories)
         tick_size = 13 if count <= 10 else 11 if count <= 16 else 9 if count <= 24 else 7
@@ -343,6 +390,11 @@ class _Deck:
             return
         category_axis, value_axis = chart.category_axis, chart.value_axis
         category_axis.tick_labels.font.size = Pt(tick_size)
+        if scatter:
+            # The x axis is a scale (a volume factor), numbered the language's way.
+            category_axis.tick_labels.number_format = _FORMATS[self.lang]["decimal"]
+            category_axis.tick_labels.number_format_is_linked = False
+            category_axis.has_major_gridlines = False
         value_axis.tick_labels.font.size = Pt(13)
         value_axis.tick_labels.number_format = _FORMATS[self.lang][spec.value_format]
         value_axis.tick_labels.number_format_is_linked = False
@@ -470,7 +522,8 @@ class _Deck:
                 )
             slide = self.new_slide(title, kicker)
             if chunk:
-                self.add_table(slide, [header, *chunk], BODY_TOP, BODY_HEIGHT)
+                rows = [header, *chunk]
+                self.add_table(slide, rows, BODY_TOP, BODY_HEIGHT, size=_table_size(rows))
             slides.append(slide)
         return slides
 
@@ -532,8 +585,43 @@ class _Deck:
                 made = self.table_slides(block, kicker)
             else:
                 made = self.form06_slides(block, kicker)
-            for text in step.captions:
-                self.caption(made[-1], text)
+            self.captions(made[-1], list(step.captions))
+            if isinstance(block, Chart) and block.spec.x_marker is not None:
+                self.marker_line(made[-1], block.spec)
+
+    def marker_line(self, slide, spec: ChartSpec) -> None:
+        """The spec's vertical marker (the pilot start) as a dashed line across the plot, with
+        its label, at the category it marks (the plot area is pinned where the line is drawn)."""
+        frame = next(shape for shape in slide.shapes if shape.has_chart)
+        keys = category_keys(spec)
+        value, label = spec.x_marker  # type: ignore[misc]
+        later = [index for index, key in enumerate(keys) if key >= value]
+        if not keys or not later:
+            return
+        index = later[0]
+        # On the category's own slot centre, or between two slots when it falls between.
+        slot = index + 0.5 if keys[index] == value else index
+        x, y, w, h = PLOT_BOX
+        left = Emu(int(frame.left + frame.width * (x + w * slot / len(keys))))
+        top = Emu(int(frame.top + frame.height * y))
+        bottom = Emu(int(frame.top + frame.height * (y + h)))
+        line = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, left, top, left, bottom)
+        line.name = MARKER_NAME
+        line.line.color.rgb = MUTED
+        line.line.width = Pt(1.75)
+        line.line.dash_style = MSO_LINE.DASH
+        self.text_box(
+            slide,
+            label,
+            Emu(left + Inches(0.06)),
+            Emu(top - Inches(0.02)),
+            Inches(3.2),
+            Inches(0.3),
+            12,
+            bold=True,
+            colour=MUTED,
+            name=f"{MARKER_NAME}-label",
+        )
 
     def footers(self) -> None:
         total = len(self.prs.slides)
@@ -616,6 +704,41 @@ def _categories_part(drawn: ChartSeries, indices: list[int]) -> ChartSeries:
     )
 
 
+# The plot's inner rectangle on a chart with a marker, as fractions of the chart's frame (x, y,
+# width, height): room above for the legend, below for slanted month labels and the axis title.
+PLOT_BOX = (0.08, 0.1, 0.9, 0.62)
+MARKER_NAME = "onestop-marker"
+
+
+def pin_plot_area(chart, box: tuple[float, float, float, float]) -> None:
+    """Fix where the plot's inner rectangle sits (`<c:plotArea><c:layout><c:manualLayout>`), so
+    a line drawn over the chart meets the category it marks.
+
+    python-pptx has no call for a plot area's layout: the second use of its internals, checked
+    by tests/test_deck_evaluation.py::test_the_pilot_start_is_a_dashed_line_on_its_month.
+    """
+    plot_area = chart._chartSpace.chart.plotArea
+    layout = plot_area.find(qn("c:layout"))
+    if layout is None:
+        layout = plot_area.makeelement(qn("c:layout"), {})
+        plot_area.insert(0, layout)  # the schema puts the layout first
+    for child in list(layout):
+        layout.remove(child)
+    manual = layout.makeelement(qn("c:manualLayout"), {})
+    layout.append(manual)
+    x, y, w, h = box
+    for tag, value in (
+        ("layoutTarget", "inner"),
+        ("xMode", "edge"),
+        ("yMode", "edge"),
+        ("x", x),
+        ("y", y),
+        ("w", w),
+        ("h", h),
+    ):
+        manual.append(manual.makeelement(qn(f"c:{tag}"), {"val": str(value)}))
+
+
 def delete_label(point) -> None:
     """Remove one point's data label (`<c:dLbl><c:idx/><c:delete val="1"/></c:dLbl>`).
 
@@ -638,6 +761,25 @@ def _hide_small_labels(plot, drawn) -> None:
         for index, value in enumerate(series.values):
             if totals[index] and (value or 0) / totals[index] < SMALL_SEGMENT:
                 delete_label(plot.series[series_index].points[index])
+
+
+def _numeric_lines(spec: ChartSpec) -> bool:
+    """A line over a numeric scale (volume factors 0.25 … 2.83 … 4): drawn as an XY chart, so
+    that the points sit at their distance apart, as on the screen, not at evenly spaced
+    categories."""
+    dtype = spec.data.schema[spec.x]
+    return spec.kind == "line" and dtype.is_float()
+
+
+def _xy_data(spec: ChartSpec, drawn: ChartSeries, number_format: str) -> XyChartData:
+    data = XyChartData(number_format=number_format)
+    keys = category_keys(spec)
+    for series in drawn.series:
+        points = data.add_series(series.name)
+        for x, y in zip(keys, series.values, strict=True):
+            if y is not None:
+                points.add_data_point(float(x), y)
+    return data
 
 
 def _chart_type(spec: ChartSpec):
@@ -693,16 +835,22 @@ def _date(value, lang: str) -> str:
 
 
 def _looks_numeric(text: str) -> bool:
+    """A figure, right-aligned: 1.700, 98,2%, —, or a signed change with its unit (+7,8 điểm %,
+    −0,8 ngày, 5,7 ngày)."""
     stripped = text.replace(".", "").replace(",", "").replace("%", "").replace("-", "").strip()
-    return stripped.isdigit() or text == "—"
+    if stripped.isdigit() or text == "—":
+        return True
+    first = text.lstrip("+−-")
+    return bool(first) and first[0].isdigit() and len(text.split()) <= 4
 
 
 def _column_widths(rows: list[list[str]], first_width: float | None) -> list[int]:
-    """Widths proportional to each column's longest text (within limits), filling the slide."""
-    longest = [
-        min(max(len(row[index]) for row in rows[1:] or rows), 40) for index in range(len(rows[0]))
-    ]
-    weights = [max(4, length) for length in longest]
+    """Widths proportional to each column's longest text (within limits), filling the slide.
+
+    A column is at least as wide as the longest word of its heading, so that a heading wraps
+    between words ("Người dân/ngày"), never inside one ("Ngư ời").
+    """
+    weights = [max(5, length) for length in _column_lengths(rows)]
     if first_width is not None:
         fixed = Inches(first_width)
         rest = CONTENT_WIDTH - fixed
@@ -710,6 +858,26 @@ def _column_widths(rows: list[list[str]], first_width: float | None) -> list[int
         return [fixed, *(int(rest * weight / total) for weight in weights[1:])]
     total = sum(weights)
     return [int(CONTENT_WIDTH * weight / total) for weight in weights]
+
+
+def _table_size(rows: list[list[str]]) -> int:
+    """The text size at which a table's widest rows fit across the slide: 14 pt, smaller for
+    tables of many columns (the evaluation's eight, the capacity steps' ten)."""
+    widest = sum(_column_lengths(rows))
+    # About 110 characters of 14 pt text fit across the content width, with cell margins.
+    return 14 if widest <= 90 else 12 if widest <= 110 else 11
+
+
+def _column_lengths(rows: list[list[str]]) -> list[int]:
+    """Each column's room in characters: its longest cell (up to 40, one more for the cell's
+    margins), at least its heading's longest word."""
+    return [
+        max(
+            min(max(len(row[index]) for row in rows[1:] or rows), 40) + 1,
+            max((len(word) + 1 for word in rows[0][index].split()), default=0),
+        )
+        for index in range(len(rows[0]))
+    ]
 
 
 def _form06_widths() -> list[int]:

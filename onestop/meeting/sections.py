@@ -4,7 +4,8 @@ report and presentation mode, so that the three renderings never drift apart.
 A builder takes a `Context` (where to query, the filter, the language) and returns a `Section`:
 headings, charts (ChartSpec), tables, headline figures and sentences in page order, or None when
 the data cannot support the section. `SECTIONS` lists them in meeting order; another page joins
-the deck with one `register(...)` call (the pilot evaluation does that when it is present).
+the deck with one `register(...)` call. The pilot evaluation's builder returns None when no
+pilot is stored or the data cannot be compared, so the pack then has no evaluation at all.
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ from onestop import staffing
 from onestop.core import i18n
 from onestop.core.charts import ChartSpec
 from onestop.core.filters import DossierFilter
+from onestop.evaluation import compare, output, readings
+from onestop.evaluation.charts import monthly_chart
 from onestop.reports import form06 as report
 from onestop.reports import index766
+from onestop.staffing import capacity, capacity_report
 from onestop.views import agency_load, overview, throughput, timeliness
 
 # The deck and the report show monthly flows and the ten largest procedures (the pages' defaults).
@@ -199,8 +203,16 @@ def slides(section: Section, form_heading: str = "") -> list[Slide]:
 class Context:
     """A source, a filter and a language, with the few results several builders share."""
 
-    def __init__(self, source: Source, chosen: DossierFilter, lang: str) -> None:
+    def __init__(
+        self,
+        source: Source,
+        chosen: DossierFilter,
+        lang: str,
+        evaluation_before: tuple[dt.date, dt.date] | None = None,
+    ) -> None:
         self.source, self.filter, self.lang = source, chosen, lang
+        # The pilot evaluation's period before, as its page chose it (None: the default).
+        self.evaluation_before = evaluation_before
 
     def query(self, name: str, **extra: Any) -> pl.DataFrame:
         """A named query for the filter (extra parameters added)."""
@@ -215,9 +227,14 @@ class Context:
         return report.Form06(self.filter, self.query("form06_rows"))
 
     @cached_property
+    def staffing_question(self) -> staffing.Question:
+        """The staffing page's question for the filter with the page's default what-ifs."""
+        return staffing.Question(self.filter)
+
+    @cached_property
     def staffing_answer(self) -> dict:
         """The staffing page's answer for the filter with the page's default what-ifs."""
-        question = staffing.Question(self.filter)
+        question = self.staffing_question
         return staffing.answer(self.source, question, self.lang)  # type: ignore[arg-type]
 
 
@@ -297,13 +314,18 @@ def _t(context: Context, key: str, **values: object) -> str:
 
 
 def overview_section(context: Context) -> Section | None:
-    """The headline figures with their change against the previous period, and the summary."""
+    """The headline figures with their change against the previous period, the summary, and
+    the dossiers carried over. The overview page draws this section (one description)."""
     lang = context.lang
     counts = context.form06.total
     if counts["received_total"] == 0:
         return None
-    before = context.filter.previous_period()
-    previous = report.Form06(before, context.source.query("form06_rows", before.params())).total
+    before = context.filter.previous_period()  # None when it would reach back past year 1
+    previous = (
+        None
+        if before is None
+        else report.Form06(before, context.source.query("form06_rows", before.params())).total
+    )
     figures = tuple(
         Figure(
             key,
@@ -331,7 +353,11 @@ def overview_section(context: Context) -> Section | None:
         late=show("resolved_late"),
         in_progress=show("in_progress_total"),
     )
-    return Section("overview", _t(context, "page.overview"), (Figures(figures), Text(summary)))
+    blocks: list[Block] = [Figures(figures), Text(summary)]
+    if counts["carried_over"]:
+        carried = i18n.format_int(counts["carried_over"], lang)
+        blocks.append(Text(_t(context, "overview.carried_over_note", carried=carried)))
+    return Section("overview", _t(context, "page.overview"), tuple(blocks))
 
 
 def throughput_section(context: Context, grain: str = DECK_GRAIN) -> Section | None:
@@ -452,8 +478,66 @@ def staffing_table(result: dict, lang: str) -> Table:
     )
 
 
+def capacity_blocks(context: Context) -> list[Block]:
+    """How far the page's default staff count stretches (issue 11): the volume it serves
+    within the target, the agencies that could be added and the peak month and hour.
+
+    Each chart comes before the sentences that read it, so that a slide carries its own reading.
+    """
+    found = capacity.capacity(
+        context.source,  # type: ignore[arg-type]
+        context.staffing_question,
+        capacity.DEFAULT_STAFF,
+    )
+    if not found.has_load:
+        return []
+    lang = context.lang
+    names = capacity_report.agency_names_from(context.query_plain("agencies"))
+    blocks: list[Block] = [
+        Heading(_t(context, "capacity.title")),
+        Chart("capacity_factor", capacity_report.factor_chart(found, lang)),
+        Text(capacity_report.factor_sentence(found, lang)),
+        *(Text(sentence) for sentence in capacity_report.peak_sentences(found, lang)),
+    ]
+    if len(found.steps) > 1:
+        blocks += [
+            Chart("capacity_agencies", capacity_report.agencies_chart(found, names, lang)),
+            Text(capacity_report.agencies_sentence(found, names, lang)),
+        ]
+    added = tuple(step.agency_id for step in found.steps if step.agency_id is not None)
+    breadth = capacity.breadth_steps(
+        context.source,  # type: ignore[arg-type]
+        context.staffing_question,
+        added,
+    )
+    table = capacity_report.steps_table(found, breadth, names, lang)
+    blocks.append(
+        Table(
+            "capacity_agencies_table",
+            _t(context, "capacity.table_title"),
+            table,
+            {name: _t(context, capacity_report.COLUMN_KEYS[name]) for name in table.columns},
+            shares=("within", "busy"),
+            decimals=CAPACITY_DECIMALS,
+        )
+    )
+    return blocks
+
+
+# The capacity table's figures as the page writes them.
+CAPACITY_DECIMALS = {
+    "own_minutes": 0,
+    "citizens_per_day": 1,
+    "own_procedures": 1,
+    "own_fields": 1,
+    "procedures": 1,
+    "fields": 1,
+}
+
+
 def staffing_section(context: Context) -> Section | None:
-    """Waits and utilisation by staff level (both models) and the scenario table."""
+    """Waits and utilisation by staff level (both models), the scenario table, and how far
+    one staffer stretches."""
     result = context.staffing_answer
     if not result["has_load"]:
         return None
@@ -467,10 +551,64 @@ def staffing_section(context: Context) -> Section | None:
         Chart("staffing_utilisation", busy_chart),
         Heading(_t(context, "staffing.scenarios")),
         staffing_table(result, lang),
+        *capacity_blocks(context),
         Heading(_t(context, "staffing.breadth")),
         Text(result["breadth"]["sentence"]),
     )
     return Section("staffing", _t(context, "staffing.page_title"), blocks)
+
+
+def evaluation_table(evaluation: compare.Evaluation, lang: str) -> Table:
+    """The comparison: each measure before and during, pilot and others, the DiD and its
+    interval, written the language's way (+7,8 điểm %)."""
+    rows = [output.row_texts(comparison, lang) for comparison in evaluation.measures]
+    frame = pl.DataFrame(
+        rows, schema={column: pl.String for column in output.COLUMNS}, orient="row"
+    )
+    return Table(
+        "pilot_evaluation",
+        i18n.t("evaluation.summary_heading", lang),
+        frame,
+        {column: i18n.t(f"evaluation.col_{column}", lang) for column in output.COLUMNS},
+    )
+
+
+def evaluation_section(context: Context) -> Section | None:
+    """The pilot evaluation, when a pilot is stored and the data allow it: the comparison table,
+    then each measure's monthly lines per group (the pilot start marked) with its reading.
+
+    Without a pilot, or when the periods cannot be compared or a group has no data, there is no
+    section: the meeting pack then simply has no evaluation (never an empty slide).
+    """
+    pilot = compare.load_pilot(context.source)  # type: ignore[arg-type]
+    if pilot is None:
+        return None
+    before = context.evaluation_before or (None, None)
+    try:
+        evaluation = compare.evaluate(context.source, pilot, *before)  # type: ignore[arg-type]
+    except compare.PeriodError:
+        return None
+    if evaluation.missing or not evaluation.measures:
+        return None
+    lang = context.lang
+    blocks: list[Block] = [
+        Text(readings.design_sentence(evaluation, lang)),
+        evaluation_table(evaluation, lang),
+        Text(readings.method_sentence(evaluation, lang)),
+        Heading(_t(context, "evaluation.monthly_heading")),
+    ]
+    for comparison in evaluation.measures:
+        spec = monthly_chart(evaluation, comparison.measure, lang)
+        if not spec.data["value"].is_not_null().any():
+            continue  # the page draws no empty chart either
+        blocks += [
+            Chart(f"evaluation_{comparison.measure}", spec),
+            Text(readings.reading(comparison, lang)),
+        ]
+        note = readings.caution(comparison, lang) or readings.pre_trend_note(comparison, lang)
+        if note:
+            blocks.append(Text(note))
+    return Section("evaluation", _t(context, "evaluation.page_title"), tuple(blocks))
 
 
 def indicators_table(context: Context) -> Table:
@@ -515,4 +653,5 @@ register("throughput", "page.throughput", throughput_section)
 register("timeliness", "timeliness.page_title", timeliness_section)
 register("agency_load", "agency_load.page_title", agency_load_section)
 register("staffing", "staffing.page_title", staffing_section)
+register("evaluation", "evaluation.page_title", evaluation_section)
 register("report", "report.page_title", report_section)

@@ -40,6 +40,9 @@ MAX_FACTOR = 1.0 + GROWTH_RANGE[1] / 100.0
 MIN_FACTOR = 1.0 / 64.0
 # The bisection stops when the failing factor is within this ratio of the meeting one.
 TOLERANCE = 1.02
+# The staff count the question is about (one postal staffer): the page's capacity section and
+# the meeting pack stretch it unless asked otherwise.
+DEFAULT_STAFF = 1
 # Factors the chart always shows besides those the search tried.
 CHART_FACTORS = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 

@@ -17,7 +17,7 @@ import streamlit as st
 from onestop.core import codes, i18n
 from onestop.core.codes import CHANNELS, RECEIVERS
 from onestop.core.filters import DossierFilter
-from onestop.web import url_state
+from onestop.web import url_state, widgets
 from onestop.web.session import page_switched, query
 
 # Widget keys of the filter bar, stable for tests and browser checks.
@@ -156,6 +156,7 @@ def current_filter(lang: str) -> DossierFilter:
     stale_dates = not _within(st.session_state.get(DATES_KEY, ()), catalog.date_bounds())
     if page_switched("_filter_page") or widgets_missing or wanted != applied or stale_dates:
         _seed_widgets(wanted, catalog)
+    widgets.relabel_choices((PERIOD_KEY, CHANNELS_KEY, RECEIVER_KEY), lang, "filter")
     chosen = _filter_widgets(lang, catalog, wanted)
     st.session_state[_APPLIED] = chosen
     _write_url(url_state.to_params(chosen, catalog))  # the run's one write

@@ -7,8 +7,10 @@ use, so what is projected is what is downloaded.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -30,6 +32,8 @@ PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presen
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROJECTOR_FONT = 22  # chart text in presentation mode, read from the back of a meeting room
 PROJECTOR_HEIGHT = 600  # pixels: with the heading and the step buttons, fits a 1600×900 screen
+CAPTION_HEIGHT = 45  # pixels a chart gives up for each sentence read under it beyond the first
+WIDE_TABLE = 7  # columns from which a table's text is smaller, so its rows fit the screen
 
 
 class CachedSource:
@@ -39,13 +43,18 @@ class CachedSource:
         return session.query(name, params)
 
 
-def page_tools(section_key: str, chosen: DossierFilter, lang: str) -> None:
+Before = tuple[dt.date, dt.date] | None  # the pilot evaluation's period before (None: default)
+
+
+def page_tools(
+    section_key: str, chosen: DossierFilter, lang: str, evaluation_before: Before = None
+) -> None:
     """What every page offers for a meeting, after its filters: the deck and report of the
-    current filters, and the switch into presentation mode. In presentation mode the page's
-    charts are shown one at a time and the page stops here."""
-    meeting_downloads(chosen, lang)
+    current filters, and the switch into presentation mode. In presentation mode the meeting
+    pack is shown one chart at a time, from this page's first, and the page stops here."""
+    meeting_downloads(chosen, lang, evaluation_before)
     present_toggle(lang)
-    present(section_key, chosen, lang)
+    present(section_key, chosen, lang, evaluation_before)
 
 
 # --- the deck and the report, built when the button is clicked ---------------------------------
@@ -57,7 +66,7 @@ def _file_stem(chosen: DossierFilter, lang: str) -> str:
     )
 
 
-def meeting_downloads(chosen: DossierFilter, lang: str) -> None:
+def meeting_downloads(chosen: DossierFilter, lang: str, evaluation_before: Before = None) -> None:
     """Sidebar buttons for the deck and the HTML report of the current filters.
 
     The files are built only when a button is clicked (Streamlit runs the callable on its own
@@ -65,12 +74,14 @@ def meeting_downloads(chosen: DossierFilter, lang: str) -> None:
     """
     store = session.store()
 
+    def content():
+        return build_content(_fresh(store), chosen, lang, evaluation_before=evaluation_before)
+
     def deck_bytes() -> bytes:
-        return deck.build_deck(build_content(_fresh(store), chosen, lang)).data
+        return deck.build_deck(content()).data
 
     def html_bytes() -> bytes:
-        content = build_content(_fresh(store), chosen, lang)
-        return html.build_html(content).encode("utf-8")
+        return html.build_html(content()).encode("utf-8")
 
     stem = _file_stem(chosen, lang)
     st.sidebar.download_button(
@@ -178,12 +189,14 @@ def presenting() -> bool:
 
 
 def present_toggle(lang: str) -> None:
-    """The sidebar switch into presentation mode, kept in the URL so a link opens in it."""
+    """The sidebar switch into presentation mode, kept in the URL so a link opens in it.
+
+    Without a step the pack opens at this page's first chart (see `present`)."""
 
     def switch() -> None:
         if st.session_state.get(PRESENT_KEY):
             st.query_params[PRESENT_PARAM] = "1"
-            st.query_params[STEP_PARAM] = "1"
+            st.query_params.pop(STEP_PARAM, None)
 
     st.session_state[PRESENT_KEY] = presenting()
     st.sidebar.toggle(
@@ -208,23 +221,58 @@ _PROJECTOR_CSS = """
 [data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
 [data-testid="stTable"] th, [data-testid="stTable"] td { font-size: 1.35rem !important; }
 .form06 { font-size: 1.05rem !important; }
-[data-testid="stMain"] h1 { font-size: 1.6rem !important; padding: 0 !important; }
-.onestop-kicker { color: #0072b2; font-weight: 700; font-size: 1.3rem; }
+[data-testid="stMain"] [data-testid="stHeading"]:has(h1) { display: none !important; }
+.onestop-kicker { color: #0072b2; font-weight: 700; font-size: 1.5rem; }
+.st-key-present_wide_table [data-testid="stTable"] th,
+.st-key-present_wide_table [data-testid="stTable"] td,
+.st-key-present_wide_table [data-testid="stTable"] p { font-size: 1.15rem !important; }
 </style>
 """
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _section(key: str, chosen: DossierFilter, lang: str, signature: tuple) -> sections.Section:
-    return sections.section(key, sections.Context(CachedSource(), chosen, lang))
+@st.cache_data(show_spinner=False, max_entries=64)
+def _section(
+    key: str, chosen: DossierFilter, lang: str, signature: tuple, evaluation_before: Before
+) -> sections.Section | None:
+    context = sections.Context(CachedSource(), chosen, lang, evaluation_before)
+    return sections.section(key, context)
 
 
-def _step(count: int) -> int:
+@dataclass(frozen=True)
+class PackStep:
+    """One step of the whole meeting pack: the page (section) it belongs to and its slide."""
+
+    section_key: str
+    slide: sections.Slide
+
+
+def pack_steps(
+    chosen: DossierFilter, lang: str, evaluation_before: Before = None
+) -> list[PackStep]:
+    """Every page's charts, figures and tables in the deck's order, as one list of steps."""
+    signature = session.store().signature()
+    form_heading = i18n.t("report.form_heading", lang)
+    steps = []
+    for entry in sections.SECTIONS:
+        section = _section(entry.key, chosen, lang, signature, evaluation_before)
+        if section is None or not section.blocks:
+            continue
+        steps += [PackStep(entry.key, slide) for slide in sections.slides(section, form_heading)]
+    return steps
+
+
+def _step(steps: list[PackStep], section_key: str) -> int:
+    """The step the URL asks for (1-based, over the whole pack), within the pack; without one,
+    this page's first step (the first one when the page has none)."""
+    asked = st.query_params.get(STEP_PARAM)
+    if asked is None:
+        found = [i for i, step in enumerate(steps, start=1) if step.section_key == section_key]
+        return found[0] if found else 1
     try:
-        step = int(st.query_params.get(STEP_PARAM, "1"))
+        step = int(asked)
     except ValueError:
         step = 1
-    return min(max(step, 1), max(count, 1))
+    return min(max(step, 1), max(len(steps), 1))
 
 
 def _go(step: int) -> None:
@@ -237,8 +285,9 @@ def _leave() -> None:
     st.session_state[PRESENT_KEY] = False
 
 
-def projector_figure(spec: ChartSpec, lang: str):
-    """The chart as the page draws it, with text large enough for a projector."""
+def projector_figure(spec: ChartSpec, lang: str, captions: int = 1):
+    """The chart as the page draws it, with text large enough for a projector, and room under
+    it for the sentences that read it (the step buttons stay on the screen)."""
     figure = charts.to_plotly(spec, lang)
     # Streamlit's chart theme sizes axis and legend text itself: each is set here explicitly.
     text = {"size": PROJECTOR_FONT}
@@ -247,7 +296,7 @@ def projector_figure(spec: ChartSpec, lang: str):
         title={"font": {"size": PROJECTOR_FONT + 8}},
         legend={"font": text},
         hoverlabel={"font_size": PROJECTOR_FONT},
-        height=max(spec.height or 0, PROJECTOR_HEIGHT),
+        height=max(spec.height or 0, PROJECTOR_HEIGHT) - CAPTION_HEIGHT * max(captions - 1, 0),
     )
     figure.update_xaxes(tickfont=text, title_font=text)
     figure.update_yaxes(tickfont=text, title_font=text)
@@ -256,20 +305,26 @@ def projector_figure(spec: ChartSpec, lang: str):
     return figure
 
 
-def present(section_key: str, chosen: DossierFilter, lang: str) -> None:
-    """Presentation mode, if asked for: the page's charts one at a time, then stop the page."""
+def present(
+    section_key: str, chosen: DossierFilter, lang: str, evaluation_before: Before = None
+) -> None:
+    """Presentation mode, if asked for: the whole meeting pack one step at a time (every page's
+    charts in the deck's order; Next on a page's last chart goes to the next page's first),
+    then stop the page. The URL's `step` counts over the whole pack."""
     if not presenting():
         return
     st.html(_PROJECTOR_CSS)
-    section = _section(section_key, chosen, lang, session.store().signature())
-    steps = sections.slides(section, i18n.t("report.form_heading", lang)) if section else []
+    with st.spinner(i18n.t("present.loading", lang)):
+        steps = pack_steps(chosen, lang, evaluation_before)
     if not steps:
         st.info(i18n.t("deck.section_empty", lang))
     else:
-        step = _step(len(steps))
-        current = steps[step - 1]
+        step = _step(steps, section_key)
+        if st.query_params.get(STEP_PARAM) != str(step):
+            st.query_params[STEP_PARAM] = str(step)  # the link names the step shown
+        current = steps[step - 1].slide
         st.html(f'<div class="onestop-kicker">{_escape(current.kicker)}</div>')
-        _show_block(current.block, lang, step)
+        _show_block(current.block, lang, step, len(current.captions))
         for caption in current.captions:
             st.markdown(_markdown(caption))
         _navigation(step, len(steps), lang)
@@ -310,7 +365,7 @@ def _navigation(step: int, count: int, lang: str) -> None:
     )
 
 
-def _show_block(block, lang: str, step: int) -> None:
+def _show_block(block, lang: str, step: int, captions: int = 1) -> None:
     if isinstance(block, sections.Figures):
         st.subheader(i18n.t("deck.figures_heading", lang))
         for start in range(0, len(block.items), 4):
@@ -318,17 +373,19 @@ def _show_block(block, lang: str, step: int) -> None:
                 column.metric(figure.label, figure.value, delta=figure.delta, border=True)
     elif isinstance(block, sections.Chart):
         st.plotly_chart(
-            projector_figure(block.spec, lang),
+            projector_figure(block.spec, lang, captions),
             key=f"present_chart_{step}",
             config={"displaylogo": False},
         )
     elif isinstance(block, sections.Table):
         st.subheader(block.title)
         # A static table: its text takes the projector's size (a data grid draws on a canvas).
-        st.table(
-            pl.DataFrame(block.text_rows(lang), schema=block.headers(), orient="row"),
-            hide_index=True,
-        )
+        # Its cells are Markdown there: text from the data ("+ Sở Tài chính") is escaped.
+        rows = [[_markdown(cell) for cell in row] for row in block.text_rows(lang)]
+        headers = [_markdown(header) for header in block.headers()]
+        wide = len(headers) >= WIDE_TABLE
+        with st.container(key="present_wide_table" if wide else "present_table"):
+            st.table(pl.DataFrame(rows, schema=headers, orient="row"), hide_index=True)
     elif isinstance(block, sections.Form06Table):
         st.subheader(i18n.t("report.form_heading", lang))
         st.html(form06_table_html(block.form, lang))

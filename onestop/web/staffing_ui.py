@@ -17,8 +17,9 @@ from onestop import staffing
 from onestop.core import i18n
 from onestop.core.filters import DossierFilter
 from onestop.core.i18n import t
+from onestop.meeting import sections
 from onestop.staffing import MeasuredLoad, Question, capacity, capacity_report, verdict
-from onestop.web import filter_bar, session, show, url_state, whatif
+from onestop.web import filter_bar, session, show, url_state, whatif, widgets
 from onestop.web.whatif import WhatIf
 
 STAFFING_PAGE = "pages/staffing.py"
@@ -152,7 +153,7 @@ def _seed(scenario: WhatIf) -> None:
     st.session_state[ADDED_KEY] = list(scenario.added_agency_ids)
     st.session_state[GROWTH_KEY] = int(scenario.growth_pct)
     st.session_state[SHARE_KEY] = scenario.target.share_within
-    st.session_state[WAIT_KEY] = scenario.target.wait_min
+    widgets.reseed(WAIT_KEY)  # a decimal box: it shows the link's wait on its next draw
     st.session_state[LIMIT_KEY] = scenario.target.max_utilisation
     st.session_state[CAPACITY_STAFF_KEY] = scenario.capacity_staff
 
@@ -198,7 +199,7 @@ def whatif_widgets(chosen: DossierFilter, lang: str) -> WhatIf:
 
     The capacity staff count is read later, by its own widget in the capacity section.
     """
-    wanted_whatifs(chosen, lang)
+    wanted = wanted_whatifs(chosen, lang)
     agencies = session.query("agencies")
     outside = agencies.filter(~pl.col("agency_id").is_in(list(chosen.agency_ids)))
     if not chosen.agency_ids:
@@ -231,12 +232,15 @@ def whatif_widgets(chosen: DossierFilter, lang: str) -> WhatIf:
             step=whatif.SHARE_SLIDER[2],
             key=SHARE_KEY,
         )
-        wait = st.number_input(
+        # Typed the language's way (7,5 in Vietnamese); the link keeps it as 7.5.
+        wanted_wait = wanted.target.wait_min
+        wait = widgets.decimal_input(
             t("staffing.target_wait", lang),
-            whatif.WAIT_INPUT[0],
-            whatif.WAIT_INPUT[1],
-            step=0.5,
+            wanted_wait,
+            lang=lang,
             key=WAIT_KEY,
+            bounds=(whatif.WAIT_INPUT[0], whatif.WAIT_INPUT[1]),
+            digits=widgets.digits_for(wanted_wait),
         )
         limit = st.slider(
             t("staffing.max_utilisation", lang),
@@ -263,6 +267,7 @@ def capacity_section(question: Question, scenario: WhatIf, lang: str) -> WhatIf:
     """The capacity answer for a staff count; returns the scenario with that count."""
     st.subheader(t("capacity.title", lang))
     st.caption(t("capacity.intro", lang))
+    widgets.relabel_choices((CAPACITY_STAFF_KEY,), lang, "capacity")
     staff = st.selectbox(
         t("capacity.staff", lang),
         list(whatif.STAFF_OPTIONS),
@@ -299,14 +304,7 @@ def capacity_section(question: Question, scenario: WhatIf, lang: str) -> WhatIf:
         lang,
         labels={name: t(capacity_report.COLUMN_KEYS[name], lang) for name in table.columns},
         shares=("within", "busy"),
-        decimals={
-            "own_minutes": 0,
-            "citizens_per_day": 1,
-            "own_procedures": 1,
-            "own_fields": 1,
-            "procedures": 1,
-            "fields": 1,
-        },
+        decimals=sections.CAPACITY_DECIMALS,
     )
     return replace(scenario, capacity_staff=int(staff))
 

@@ -30,6 +30,7 @@ from onestop.staffing import (
     ServiceTarget,
     SimulationSettings,
 )
+from onestop.staffing.capacity import DEFAULT_STAFF as DEFAULT_CAPACITY_STAFF
 from onestop.web.url_state import MAX_VALUES, Notice
 
 PARAMS = ("staff", "add", "growth", "share", "wait", "busy", "capacity_staff")
@@ -53,7 +54,7 @@ class WhatIf:
     added_agency_ids: tuple[int, ...] = ()
     growth_pct: int = 0
     target: ServiceTarget = field(default_factory=ServiceTarget)
-    capacity_staff: int = 1
+    capacity_staff: int = DEFAULT_CAPACITY_STAFF
 
     def question(
         self,

@@ -56,6 +56,38 @@ def decimal_input(
     return parsed
 
 
+def relabel_choices(keys: tuple[str, ...], lang: str, marker: str) -> None:
+    """After a language switch, choice widgets (select boxes, pills, segmented controls) show
+    their chosen option in the new language.
+
+    Streamlit's browser side keeps the chosen option as the text it was shown in (its wire
+    value) and redraws it so until the value is set again: the first run in a new language
+    sets each widget's value to itself, which sends the option in the new words. Call before
+    drawing the widgets; `marker` names the group (each group remembers its own language).
+    """
+    shown = f"_{marker}_language"
+    if st.session_state.get(shown) not in (None, lang):
+        for key in keys:
+            if key in st.session_state:
+                st.session_state[key] = st.session_state[key]
+    st.session_state[shown] = lang
+
+
+def reseed(key: str) -> None:
+    """Make the decimal box with this key show its value afresh on the next draw (a new link
+    asked for a value, whatever was typed before)."""
+    st.session_state.pop(f"_{key}_seed", None)
+
+
+def digits_for(value: float, most: int = 2) -> int:
+    """The decimals a value needs, at least one and at most `most`: 15 → 1 (15,0), 7.5 → 1
+    (7,5), 15.25 → 2 (15,25)."""
+    for digits in range(1, most):
+        if round(value, digits) == round(value, most):
+            return digits
+    return most
+
+
 def typed(value: float, lang: str, digits: int = 1) -> str:
     """A number as one types it in the language: 98,2 or 1700,5 (no thousands dot, which would
     read as a decimal point to a reader of English)."""
