@@ -196,6 +196,11 @@ def test_the_period_before_is_kept_in_the_link(
     assert reopened.date_input(key=BEFORE).value == (dt.date(2022, 7, 1), dt.date(2022, 12, 31))
     assert _comparison(reopened) == chosen
     assert any("(01/07/2022 – 31/12/2022)" in caption.value for caption in reopened.caption)
+    # A page switch drops the link (Streamlit 1.67): the period shown is restored and written back.
+    reopened.query_params.clear()
+    reopened.run()
+    assert _comparison(reopened) == chosen
+    assert _link(reopened) == {"before_from": ["2022-07-01"], "before_to": ["2022-12-31"]}
     # Back to the default period: the link is clean again.
     reopened.date_input(key=BEFORE).set_value((dt.date(2022, 1, 1), dt.date(2022, 12, 31))).run()
     assert _link(reopened) == {"before_from": [], "before_to": []}
@@ -302,3 +307,23 @@ def test_the_import_page_refuses_a_pilot_without_agencies(
     app.button(key=pilot_settings.SAVE_KEY).click().run()
     assert [e.value for e in app.error] == [i18n.t("pilot.error_no_agencies", "vi")]
     assert path.read_bytes() == before
+
+
+def test_a_pilot_stored_beyond_the_usual_dates_is_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found by tests/test_pages_property.py: a pilot stored in 2999 (past the pickers' 2100) made
+    # the Import page's date inputs raise; they widen to hold what is stored.
+    path = tmp_path / "far.duckdb"
+    known_effect_db(path, known_effect_rows(np.random.default_rng(11), 0.0))
+    con = db.connect_for_writing(path)
+    try:
+        con.execute("update pilots set start_date = date '2999-01-01', end_date = '2999-05-15'")
+    finally:
+        con.close()
+    app = open_import(path, monkeypatch)
+    assert not app.exception, app.exception
+    assert app.date_input(key=pilot_settings.START_KEY).value == dt.date(2999, 1, 1)
+    assert app.date_input(key=pilot_settings.END_KEY).value == dt.date(2999, 5, 15)
+    evaluation = open_page(path, monkeypatch)
+    assert not evaluation.exception, evaluation.exception
