@@ -11,7 +11,10 @@ from onestop.core.text import markdown_literal
 from onestop.evaluation import compare, output, readings
 from onestop.evaluation.charts import monthly_chart
 from onestop.evaluation.compare import PeriodError
-from onestop.web import meeting, session, show
+from onestop.web import evaluation_link, meeting, session, show
+
+BEFORE_KEY = "evaluation_before"
+APPLIED_KEY = "_evaluation_before_applied"  # the link parameters of the period last shown
 
 lang = session.language()
 if not session.page_header("evaluation.page_title", lang):
@@ -42,35 +45,52 @@ st.markdown(
         agencies=markdown_literal(", ".join(pilot.agency_names) or "—"),
     )
 )
-# The meeting pack from this page: the pilot's agencies over the pilot's period (as
-# `onestop deck --pilot`), its evaluation over the period before chosen below (the widget's
-# value is already in session state when the script reruns).
-picked = st.session_state.get("evaluation_before")
-meeting.page_tools(
-    "evaluation",
-    pilot_filter(session.query("pilot_definition"), session.query("agencies")),
-    lang,
-    evaluation_before=tuple(picked) if isinstance(picked, tuple) and len(picked) == 2 else None,
-)
-
 last_day = session.query("data_status")["last_received_on"][0]
 try:
-    default_before, _ = compare.choose_periods(pilot, last_day)
+    default_before, during = compare.choose_periods(pilot, last_day)
 except PeriodError as error:
     st.error(readings.period_error(error, lang))
     st.stop()
+bounds = evaluation_link.picker_bounds(default_before, pilot.end)
+# The period before is kept in the link; Streamlit drops the link on a page switch, so the last
+# period shown is restored from session state then (as the sidebar filters are).
+raw = {name: st.query_params.get_all(name) for name in evaluation_link.PARAMS}
+raw = {name: values for name, values in raw.items() if values}
+applied = st.session_state.get(APPLIED_KEY)
+wanted, notices = evaluation_link.parse(raw or applied or {}, during, default_before, bounds)
+for notice in notices:
+    st.toast(i18n.t(f"filters.notice_{notice.reason}", lang, param=notice.param), icon="⚠️")
+if BEFORE_KEY not in st.session_state or applied != evaluation_link.to_params(
+    wanted, default_before
+):
+    st.session_state[BEFORE_KEY] = (wanted.start, wanted.end)  # a new link: the picker follows
 chosen = st.date_input(
     i18n.t("evaluation.before_label", lang),
-    value=(default_before.start, default_before.end),
-    min_value=min(default_before.start, dt.date(2000, 1, 1)),
-    max_value=max(pilot.end, default_before.end),
+    min_value=bounds[0],
+    max_value=bounds[1],
     format="DD/MM/YYYY" if lang == "vi" else "YYYY-MM-DD",
     help=i18n.t("evaluation.before_help", lang),
-    key="evaluation_before",
+    key=BEFORE_KEY,
 )
 if not isinstance(chosen, tuple) or len(chosen) != 2:
     st.info(i18n.t("evaluation.before_incomplete", lang))
     st.stop()
+# The meeting pack from this page: the pilot's agencies over the pilot's period (as
+# `onestop deck --pilot`), evaluated against the period before shown here (link or picker).
+meeting.page_tools(
+    "evaluation",
+    pilot_filter(session.query("pilot_definition"), session.query("agencies")),
+    lang,
+    evaluation_before=tuple(chosen),
+)
+params = evaluation_link.to_params(compare.Period(*chosen), default_before)
+st.session_state[APPLIED_KEY] = params
+for name in evaluation_link.PARAMS:
+    if st.query_params.get_all(name) != params.get(name, []):
+        if name in params:
+            st.query_params[name] = params[name]
+        else:
+            st.query_params.pop(name, None)
 try:
     with st.spinner(i18n.t("evaluation.computing", lang)):
         evaluation = _evaluation(str(store.path), store.signature(), *chosen)

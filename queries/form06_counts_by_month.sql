@@ -1,38 +1,16 @@
 -- One row per calendar month of the period: the Biểu 06 counts (cols 3 to 13) of that month,
 -- as if the form were filled in for the month alone (clipped to the period at both ends).
--- The counting rules are not restated here: the rule macro is called once per month through a
--- lateral join, so each month gets exactly the numbers its own Biểu 06 would show (carry-over
--- and overdue included), in one set-based query with only bound parameters. A month where
--- nothing matched reads zeros (count_if over the lateral join's empty row gives null).
+-- The counting rules are not restated here: macros/classified_dossiers_by_month.sql calls the
+-- rule macro once per month, so each month gets exactly the numbers its own Biểu 06 would show
+-- (carry-over and overdue included), in one set-based query with only bound parameters. A month
+-- where nothing matched reads zeros.
 with
 
-months as (
-    select
-        greatest(month_start::date, $date_from) as month_from,
-        least((month_start + interval 1 month - interval 1 day)::date, $date_to) as month_to
-    from range(
-        date_trunc('month', $date_from), $date_to + interval 1 day, interval 1 month
-    ) as months_in_period (month_start)
-),
-
 classified as (
-    select
-        months.month_from,
-        months.month_to,
-        monthly.*
-    from months
-    left join lateral (
-        select *
-        from classified_dossiers(
-            months.month_from,
-            months.month_to,
-            $agency_ids,
-            $channels,
-            $field_ids,
-            $procedure_ids,
-            $receiver
-        )
-    ) as monthly on true
+    select *
+    from classified_dossiers_by_month(
+        $date_from, $date_to, $agency_ids, $channels, $field_ids, $procedure_ids, $receiver
+    )
 ),
 
 final as (
@@ -40,8 +18,8 @@ final as (
         date_trunc('month', month_from)::date as month,
         month_from,
         month_to,
-        -- A month without dossiers is one row of nulls from the lateral join: count(*) filter
-        -- gives it zeros, where count_if would give null.
+        -- A month without dossiers is one row of nulls from the macro: count(*) filter gives
+        -- it zeros, where count_if would give null.
         count(code)::bigint as received_total,
         count(*) filter (where is_received_online) as received_online,
         count(*) filter (where is_received_in_person_or_postal) as received_in_person_or_postal,

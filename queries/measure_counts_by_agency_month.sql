@@ -9,32 +9,17 @@
 with
 
 months as (
-    select
-        greatest(month_start::date, $date_from) as month_from,
-        least((month_start + interval 1 month - interval 1 day)::date, $date_to) as month_to
-    from range(
-        date_trunc('month', $date_from), $date_to + interval 1 day, interval 1 month
-    ) as months_in_period (month_start)
+    select *
+    from months_of($date_from, $date_to)
 ),
 
+-- Only months with dossiers (the macro's empty months have no code).
 classified as (
-    select
-        months.month_from,
-        months.month_to,
-        monthly.*
-    from months
-    inner join lateral (
-        select *
-        from classified_dossiers(
-            months.month_from,
-            months.month_to,
-            $agency_ids,
-            $channels,
-            $field_ids,
-            $procedure_ids,
-            $receiver
-        )
-    ) as monthly on true
+    select *
+    from classified_dossiers_by_month(
+        $date_from, $date_to, $agency_ids, $channels, $field_ids, $procedure_ids, $receiver
+    )
+    where code is not null
 ),
 
 working_day_index as (

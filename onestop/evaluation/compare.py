@@ -129,6 +129,21 @@ def default_before(during: Period) -> Period:
     return Period(end - dt.timedelta(days=during.days - 1), end)
 
 
+def before_period(
+    during: Period, before_from: dt.date | None = None, before_to: dt.date | None = None
+) -> Period:
+    """The period before: given, or half given (the other end keeps during's length), or by
+    default the same length just before the pilot starts (not checked against the pilot)."""
+    length = dt.timedelta(days=during.days - 1)
+    if before_from is not None and before_to is not None:
+        return Period(before_from, before_to)
+    if before_from is not None:
+        return Period(before_from, before_from + length)
+    if before_to is not None:
+        return Period(before_to - length, before_to)
+    return default_before(during)
+
+
 def choose_periods(
     pilot: Pilot,
     last_day: dt.date | None = None,
@@ -142,14 +157,7 @@ def choose_periods(
     if last_day is not None and pilot.start <= month_end(last_day) < end:
         end = month_end(last_day)
     during = Period(pilot.start, end)
-    if before_from is not None and before_to is not None:
-        before = Period(before_from, before_to)
-    elif before_from is not None:
-        before = Period(before_from, before_from + dt.timedelta(days=during.days - 1))
-    elif before_to is not None:
-        before = Period(before_to - dt.timedelta(days=during.days - 1), before_to)
-    else:
-        before = default_before(during)
+    before = before_period(during, before_from, before_to)
     if before.end >= during.start:
         raise PeriodError("evaluation.error_before_overlaps", end=before.end, start=during.start)
     return before, during

@@ -37,6 +37,13 @@ def _error_text(error: PilotError, lang: str) -> str:
     return i18n.t(error.key, lang, **values)
 
 
+def picker_bounds(pilot: dict | None) -> tuple[dt.date, dt.date]:
+    """EARLIEST to LATEST, widened to hold the stored pilot's dates: a pilot stored outside them
+    (through another tool, or by a stray date) must show, not make Streamlit raise."""
+    stored = [pilot[name] for name in ("start_date", "end_date") if pilot and pilot[name]]
+    return min([EARLIEST, *stored]), max([LATEST, *stored])
+
+
 def _current(store: Store) -> tuple[dict | None, pl.DataFrame]:
     definition = store.query("pilot_definition")
     agencies = store.query("agencies")
@@ -76,6 +83,7 @@ def show(lang: str) -> None:
             )
         names = dict(zip(agencies["agency_id"], agencies["name"], strict=True))
         date_format = "DD/MM/YYYY" if lang == "vi" else "YYYY-MM-DD"
+        earliest, latest = picker_bounds(pilot)
         with st.form("pilot_form", border=False):
             chosen = st.multiselect(
                 i18n.t("pilot.agencies_label", lang),
@@ -89,16 +97,16 @@ def show(lang: str) -> None:
             start = start_column.date_input(
                 i18n.t("pilot.start_label", lang),
                 value=pilot["start_date"] if pilot else None,
-                min_value=EARLIEST,
-                max_value=LATEST,
+                min_value=earliest,
+                max_value=latest,
                 format=date_format,
                 key=START_KEY,
             )
             end = end_column.date_input(
                 i18n.t("pilot.end_label", lang),
                 value=pilot["end_date"] if pilot and not pilot["is_ongoing"] else None,
-                min_value=EARLIEST,
-                max_value=LATEST,
+                min_value=earliest,
+                max_value=latest,
                 format=date_format,
                 help=i18n.t("pilot.end_help", lang),
                 key=END_KEY,

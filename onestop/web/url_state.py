@@ -109,12 +109,14 @@ class Notice:
     reason: str  # "invalid", "unknown", "order" or "too_many"
 
 
-def _single(values: Sequence[str]) -> str | None:
+def single_value(values: Sequence[str]) -> str | None:
+    """A single-valued parameter's value: the last one given, stripped (None when blank)."""
     cleaned = [value.strip() for value in values if value and value.strip()]
     return cleaned[-1] if cleaned else None
 
 
-def _date(value: str | None, bounds: tuple[dt.date, dt.date]) -> dt.date | None:
+def link_date(value: str | None, bounds: tuple[dt.date, dt.date]) -> dt.date | None:
+    """A link's YYYY-MM-DD date within bounds, else None (malformed, impossible or too far)."""
     if value is None or len(value) != 10:
         return None
     try:
@@ -131,8 +133,8 @@ def _period(
     dates = {}
     bounds = catalog.date_bounds()
     for name, default in (("from", default_from), ("to", default_to)):
-        text = _single(raw.get(name, ()))
-        parsed = _date(text, bounds)
+        text = single_value(raw.get(name, ()))
+        parsed = link_date(text, bounds)
         if text is not None and parsed is None:
             notices.append(Notice(name, "invalid"))
         dates[name] = parsed or default
@@ -170,7 +172,7 @@ def _agencies(values: Sequence[str], catalog: Catalog, notices: list[Notice]) ->
 
 
 def _receiver(values: Sequence[str], notices: list[Notice]) -> str | None:
-    value = _single(values)
+    value = single_value(values)
     if value is not None and value not in RECEIVERS:
         notices.append(Notice("receiver", "unknown"))
         return None
