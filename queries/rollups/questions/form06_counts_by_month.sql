@@ -5,12 +5,7 @@
 with
 
 months as (
-    select
-        greatest(month_start::date, $date_from) as month_from,
-        least((month_start + interval 1 month - interval 1 day)::date, $date_to) as month_to
-    from range(
-        date_trunc('month', $date_from), $date_to + interval 1 day, interval 1 month
-    ) as months_in_period (month_start)
+    select * from months_of($date_from, $date_to)
 ),
 
 events as (
