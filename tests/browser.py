@@ -221,7 +221,12 @@ def serving(database: Path, log: Path) -> Iterator[str]:
             yield url
         finally:
             process.terminate()
-            process.wait(timeout=20)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                # Still answering a browser left connected (a load run's last sessions): stop it.
+                process.kill()
+                process.wait(timeout=20)
 
 
 def assert_no_error(page, where: str) -> None:
