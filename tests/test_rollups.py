@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import polars as pl
@@ -23,6 +24,7 @@ from polars.testing import assert_frame_equal
 from onestop.cli import bench
 from onestop.cli.main import main
 from onestop.core import db, rollups
+from onestop.core.calendar import month_end
 from onestop.core.filters import DossierFilter
 from onestop.reports import index766
 
@@ -144,16 +146,20 @@ def datasets(draw: st.DrawFn) -> dict[str, pl.DataFrame]:
 
 @st.composite
 def filters(draw: st.DrawFn) -> DossierFilter:
-    """Periods from a single day to the whole span and beyond, mostly not month-aligned."""
+    """Periods from a single day to the whole span and beyond, half of them whole months."""
     first = draw(st.integers(-40, SPAN_DAYS + 20))
     length = draw(st.integers(0, 250))
 
     def some(largest: int) -> tuple[int, ...]:
         return tuple(draw(st.lists(st.integers(1, largest), max_size=2, unique=True)))
 
+    date_from = START + dt.timedelta(days=first)
+    date_to = START + dt.timedelta(days=first + length)
+    if draw(st.booleans()):  # whole calendar months: some questions then read other tables
+        date_from, date_to = date_from.replace(day=1), month_end(date_to)
     return DossierFilter(
-        START + dt.timedelta(days=first),
-        START + dt.timedelta(days=first + length),
+        date_from,
+        date_to,
         some(3),
         some(3),
         some(3),
@@ -361,3 +367,59 @@ def test_a_database_without_rollups_reads_rows_and_migrate_adds_them(tmp_path: P
     assert main(["migrate", "--db", str(path)]) == 0
     assert _status(path) == "ready"
     assert os.path.exists(path)
+
+
+def test_a_period_is_read_as_whole_months_where_the_days_it_skips_hold_no_event() -> None:
+    span = (dt.date(2020, 1, 2), dt.date(2024, 2, 10))
+    # From before the first event and to after the last: whole months.
+    assert rollups.reading_period(dt.date(2020, 1, 2), dt.date(2024, 2, 10), span) == (
+        dt.date(2020, 1, 1),
+        dt.date(2024, 2, 29),
+    )
+    # Days with events are never skipped.
+    assert rollups.reading_period(dt.date(2020, 1, 3), dt.date(2024, 2, 9), span) == (
+        dt.date(2020, 1, 3),
+        dt.date(2024, 2, 9),
+    )
+    # A period ending before the first event reads up to the month before its end.
+    assert rollups.reading_period(dt.date(2016, 1, 5), dt.date(2020, 1, 1), span) == (
+        dt.date(2016, 1, 1),
+        dt.date(2019, 12, 31),
+    )
+    assert rollups.reading_period(dt.date(2020, 1, 3), dt.date(2020, 1, 9), None) == (
+        dt.date(2020, 1, 3),
+        dt.date(2020, 1, 9),
+    )
+
+
+def test_the_breadth_over_whole_months_reads_the_narrow_rollup_with_the_same_answer(
+    demo_db: Path,
+) -> None:
+    status = db.Store(demo_db, use_rollups=False).query("data_status").row(0, named=True)
+    everything = DossierFilter(status["first_received_on"], status["last_received_on"])
+    store = db.Store(demo_db)
+    try:
+        store.connection()
+        for flt, narrow in (
+            (everything, True),
+            (DossierFilter(dt.date(2023, 1, 1), dt.date(2023, 12, 31), (1, 2, 3)), True),
+            (DossierFilter(dt.date(2023, 1, 1), dt.date(2023, 12, 31), channels=(2,)), False),
+            (DossierFilter(dt.date(2023, 1, 1), dt.date(2023, 12, 15)), False),
+        ):
+            for name in rollups.WHOLE_MONTH_FORMS:
+                params = {
+                    **flt.params(),
+                    **rollups.reading_params(name, flt.params(), store._event_spans),
+                }
+                assert ("whole_months" in rollups.question_sql_name(name, params)) is narrow
+                assert_same_answer(demo_db, name, flt.params())
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("name", sorted(rollups.RECEPTIONS_ONLY))
+def test_questions_read_as_receptions_only_read_no_other_event(name: str) -> None:
+    sql = db.sql_text(rollups.question_sql_name(name))
+    comparisons = re.findall(r"\bkind\b\s*(=|<>|in\b)\s*('[^']*'|\([^)]*\))", sql)
+    assert comparisons
+    assert all(comparison == ("=", "'received'") for comparison in comparisons)

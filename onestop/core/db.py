@@ -9,6 +9,7 @@ import re
 import shutil
 import tempfile
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -506,12 +507,29 @@ class ParquetStore:
 # --- the dashboard's store ------------------------------------------------------------------
 
 
+# A page asks some questions more than once per run (the staffing model measures the load for
+# the verdict, the capacity and the breadth sections): the store keeps its latest small answers.
+REMEMBERED_ANSWERS = 64
+REMEMBERED_BYTES = 4_000_000  # per answer: long lists (overdue dossiers) are asked again
+
+
+def _hashable(params: Mapping[str, Any]) -> tuple:
+    """Query parameters as a dictionary key (lists become tuples)."""
+    return tuple(
+        sorted(
+            (name, tuple(value) if isinstance(value, list) else value)
+            for name, value in params.items()
+        )
+    )
+
+
 @dataclass
 class Store:
     """A read-only view of one database file that reopens itself when the file is replaced.
 
     Imports write a new file and swap it in atomically; the dashboard notices the new inode or
     modification time on its next query and reconnects, so it never holds a stale file open.
+    The latest answers are remembered for the file's current version (REMEMBERED_ANSWERS).
     """
 
     path: Path
@@ -519,6 +537,8 @@ class Store:
     _con: duckdb.DuckDBPyConnection | None = field(default=None, repr=False)
     _signature: tuple[int, int, int] | None = field(default=None, repr=False)
     _rollups_ready: bool = field(default=False, repr=False)
+    _event_spans: rollups.EventSpans | None = field(default=None, repr=False)
+    _answers: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def signature(self) -> tuple[int, int, int]:
@@ -540,9 +560,19 @@ class Store:
                     self._con.close()
                 self._con = connect_read_only(self.path)
                 self._signature = signature
+                self._answers.clear()
                 # Checked once per version of the file: its rollups cannot change under it.
                 self._rollups_ready = rollup_status(self._con) == "ready"
+                self._event_spans = self._read_event_spans() if self._rollups_ready else None
             return self._con
+
+    def _read_event_spans(self) -> rollups.EventSpans | None:
+        first, last, first_received, last_received = run_sql(
+            self._con, sql_text("rollups/event_span")
+        ).row(0)
+        if first_received is None:
+            return None
+        return rollups.EventSpans((first, last), (first_received, last_received))
 
     def answers_from_rollups(self, name: str, params: Mapping[str, Any] | None = None) -> bool:
         """Whether a named query would be answered from the rollups (else from dossier rows)."""
@@ -551,22 +581,37 @@ class Store:
 
     def _run(self, name: str, params: Mapping[str, Any] | None) -> pl.DataFrame:
         con = self.connection()
-        if self.use_rollups and self._rollups_ready and rollups.serves(name, params or {}):
-            sql = sql_text(rollups.question_sql_name(name))
+        params = params or {}
+        if self.use_rollups and self._rollups_ready and rollups.serves(name, params):
+            params = {**params, **rollups.reading_params(name, params, self._event_spans)}
+            sql = sql_text(rollups.question_sql_name(name, params))
             return run_sql(con, sql, params, on_rollups=True)
         return run_query(con, name, params)
 
     def query(self, name: str, params: Mapping[str, Any] | None = None) -> pl.DataFrame:
         """Run a named query on a fresh cursor of the current file: from the rollups when they
-        can answer it exactly, else from dossier rows."""
+        can answer it exactly, else from dossier rows. Answers asked again come from memory."""
         con = self.connection()
+        key = (self._signature, name, _hashable(params or {}))
+        with self._lock:
+            if key in self._answers:
+                self._answers.move_to_end(key)
+                return self._answers[key].clone()
         try:
-            return self._run(name, params)
+            answer = self._run(name, params)
         except duckdb.Error:
             # Another thread swapped the file and closed our connection mid-query: retry once.
             if self._con is con:
                 raise
             return self._run(name, params)
+        if answer.estimated_size() <= REMEMBERED_BYTES:
+            with self._lock:
+                if key[0] == self._signature:
+                    self._answers[key] = answer
+                    while len(self._answers) > REMEMBERED_ANSWERS:
+                        self._answers.popitem(last=False)
+        # A copy: a Polars frame can be changed in place, the remembered one must not be.
+        return answer.clone()
 
     def close(self) -> None:
         if self._con is not None:

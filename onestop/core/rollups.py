@@ -11,6 +11,11 @@ A question is answered from queries/rollups/questions/<name>.sql when:
 - the question has a rollup form, and its grain serves the filter (e.g. the weekday × hour rollup
   has no procedure, so a procedure filter reads dossier rows instead).
 Otherwise the question reads dossier rows through queries/<name>.sql, with the same answer.
+
+A rollup question reads whole months from the monthly tables and only the days of a partial
+month at either end of its period from the (much larger) daily ones. Days before the first event
+the rollups hold, or after the last, have no rows: a period that starts or ends in such days is
+read as whole months (`reading_period`), which is what "every year held" asks.
 """
 
 from __future__ import annotations
@@ -18,11 +23,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from onestop.core.calendar import public_holidays
+from onestop.core.calendar import month_end, public_holidays
 
 QUERIES_DIR = Path(__file__).resolve().parents[2] / "queries"
 ROLLUPS_DIR = QUERIES_DIR / "rollups"
@@ -32,6 +38,7 @@ BUILD_ORDER = (
     "rollup_facts",  # a temporary table: the rule macro's classification, once per build
     "rollup_dossier_events_by_day",
     "rollup_dossier_events_by_month",
+    "rollup_receptions_by_procedure_month",
     "rollup_agency_events_by_day",
     "rollup_agency_events_by_month",
     "rollup_days_late_by_day",
@@ -72,14 +79,35 @@ QUESTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Questions with a second rollup form over whole months, from a narrower table, used when the
+# period read (reading_period) is whole months and the filter leaves out the dimensions below.
+WHOLE_MONTH_FORMS: dict[str, tuple[str, ...]] = {
+    "breadth_by_month": ("channels", "receiver"),
+    "staffer_breadth_by_month": ("channels", "receiver"),
+}
+
+
 def build_sql_name(table: str) -> str:
     """The queries/ name of the SQL that builds a rollup table."""
     return f"rollups/tables/{table}"
 
 
-def question_sql_name(question: str) -> str:
-    """The queries/ name of a question's rollup form."""
+def question_sql_name(question: str, params: Mapping[str, Any] | None = None) -> str:
+    """The queries/ name of a question's rollup form for these parameters (with $rollup_from
+    and $rollup_to): its whole-month form where it has one that serves them."""
+    params = params or {}
+    if (
+        question in WHOLE_MONTH_FORMS
+        and _whole_months(params)
+        and not any(params.get(name) for name in WHOLE_MONTH_FORMS[question])
+    ):
+        return f"rollups/questions/whole_months/{question}"
     return f"rollups/questions/{question}"
+
+
+def _whole_months(params: Mapping[str, Any]) -> bool:
+    read_from, read_to = params.get("rollup_from"), params.get("rollup_to")
+    return read_from is not None and read_from.day == 1 and read_to == month_end(read_to)
 
 
 def macro_files() -> list[Path]:
@@ -123,3 +151,57 @@ def serves(question: str, params: Mapping[str, Any]) -> bool:
     if any(params.get(name) for name in QUESTIONS[question]):
         return False
     return "holidays" not in params or _holidays_are_standard(params)
+
+
+def reading_period(
+    date_from: dt.date, date_to: dt.date, event_span: tuple[dt.date, dt.date] | None
+) -> tuple[dt.date, dt.date]:
+    """The period a rollup question reads for [date_from, date_to]: the same events, with each
+    end moved to a month boundary when the days it skips hold no event (outside `event_span`,
+    the first and last day any rollup row falls on), so that fewer daily rows are read."""
+    if event_span is None:
+        return date_from, date_to
+    first_day, last_day = event_span
+    read_from, read_to = date_from, date_to
+    if date_from <= first_day:
+        read_from = date_from.replace(day=1)
+    if date_to >= last_day:
+        read_to = month_end(date_to)
+    elif date_to < first_day and date_to.replace(day=1) - dt.timedelta(days=1) >= read_from:
+        read_to = date_to.replace(day=1) - dt.timedelta(days=1)
+    return read_from, read_to
+
+
+# Questions that read reception events only: days after the last reception hold none of theirs,
+# though resolutions and deadlines run on past it.
+RECEPTIONS_ONLY = frozenset(
+    {
+        "breadth_by_month",
+        "desk_work_by_day",
+        "receptions_by_agency",
+        "receptions_by_staffer",
+        "receptions_by_staffer_month",
+        "staffer_breadth_by_month",
+    }
+)
+
+
+@dataclass(frozen=True)
+class EventSpans:
+    """The first and last day of any event, and of any reception, in a file's rollups."""
+
+    any_event: tuple[dt.date, dt.date]
+    reception: tuple[dt.date, dt.date]
+
+
+def reading_params(
+    question: str, params: Mapping[str, Any], spans: EventSpans | None
+) -> dict[str, dt.date]:
+    """$rollup_from and $rollup_to for a question's $date_from and $date_to (reading_period)."""
+    if "date_from" not in params or "date_to" not in params:
+        return {}
+    span = None
+    if spans is not None:
+        span = spans.reception if question in RECEPTIONS_ONLY else spans.any_event
+    read_from, read_to = reading_period(params["date_from"], params["date_to"], span)
+    return {"rollup_from": read_from, "rollup_to": read_to}

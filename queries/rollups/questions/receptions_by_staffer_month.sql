@@ -5,7 +5,7 @@ with
 received as (
     select *
     from dossier_events(
-        $date_from, $date_to, $agency_ids, $channels, $field_ids, $procedure_ids, $receiver,
+        $rollup_from, $rollup_to, $agency_ids, $channels, $field_ids, $procedure_ids, $receiver,
         len($procedure_ids) > 0, false
     )
     where part = 'during' and kind = 'received'

@@ -5,7 +5,7 @@ with
 
 resolved as (
     select *
-    from days_late_events($date_from, $date_to, $agency_ids, $channels, $field_ids, $receiver)
+    from days_late_events($rollup_from, $rollup_to, $agency_ids, $channels, $field_ids, $receiver)
     where part = 'during'
 ),
 
