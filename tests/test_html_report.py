@@ -4,7 +4,6 @@ browser that may not reach the network."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import polars as pl
@@ -14,9 +13,8 @@ from onestop.core import db
 from onestop.core.filters import DossierFilter, pilot_filter
 from onestop.meeting import html
 from onestop.meeting.content import ReportContent, build_content
+from tests.browser import CHROMIUM, CHROMIUM_FLAGS, RUN_TIMEOUT_S
 from tests.fixtures import AGENCIES, DOSSIER_SCHEMA, FIELDS, STAFF, dossier
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +87,7 @@ def test_every_chart_draws_offline_in_chromium(report_file: Path, content, tmp_p
     expected = sum(len(section.charts) for section in content.sections)
     refused: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         try:
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             context.set_offline(True)
@@ -103,6 +101,9 @@ def test_every_chart_draws_offline_in_chromium(report_file: Path, content, tmp_p
 
             context.route("**/*", route)
             page = context.new_page()
+            # A bound, not an expectation: loading 4 MB of inline plotly.js and drawing every
+            # chart, then printing, takes minutes on a machine loaded several deep.
+            page.set_default_timeout(RUN_TIMEOUT_S * 1000)
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
             page.goto(report_file.as_uri())
@@ -115,7 +116,6 @@ def test_every_chart_draws_offline_in_chromium(report_file: Path, content, tmp_p
                             && plot.querySelectorAll('.trace, .hm').length > 0);
                 }""",
                 arg=expected,
-                timeout=120_000,
             )
             drawn = page.evaluate(
                 """() => Array.from(document.querySelectorAll('.chart')).map((chart) => [
