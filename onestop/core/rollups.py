@@ -33,10 +33,10 @@ from onestop.core.calendar import month_end, public_holidays
 QUERIES_DIR = Path(__file__).resolve().parents[2] / "queries"
 ROLLUPS_DIR = QUERIES_DIR / "rollups"
 
-# Each table from the ones before it (the daily event rollup first, from dossiers).
+# Each table from rollup_facts or the tables before it.
 BUILD_ORDER = (
     "rollup_facts",  # a temporary table: the rule macro's classification, once per build
-    "rollup_dossier_events_by_day",
+    "rollup_dossier_facts",  # and the view rollup_dossier_event_days
     "rollup_dossier_events_by_month",
     "rollup_receptions_by_procedure_month",
     "rollup_agency_events_by_day",

@@ -71,7 +71,7 @@ with
 picked as (
     select *
     from rollup_period(
-        'rollup_dossier_events_by_month', 'rollup_dossier_events_by_day',
+        'rollup_dossier_events_by_month', 'rollup_dossier_event_days',
         date_from, date_to, daily
     )
     where by_procedure

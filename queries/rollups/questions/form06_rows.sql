@@ -1,5 +1,5 @@
 -- One row per agency and field (lĩnh vực): the counts of Biểu 06, columns 3 to 13, from the
--- event rollups (same answer as queries/form06_rows.sql; see rollup_dossier_events_by_day.sql
+-- event rollups (same answer as queries/form06_rows.sql; see rollup_facts.sql
 -- for why each column is a difference of event sums).
 with
 

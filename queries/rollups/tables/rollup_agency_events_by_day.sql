@@ -1,28 +1,86 @@
 -- One row per event kind, day, agency, field, channel, receiving organisation and staffer
--- (receptions only) and timeliness class: rollup_dossier_events_by_day without the procedure,
--- for questions that neither filter nor group by procedure (several times fewer rows to read).
+-- (receptions only) and timeliness class: the events of rollup_facts.sql without the procedure,
+-- for questions that neither filter nor group by procedure (about a tenth of the dossiers' rows
+-- to read). Built kind by kind, each sorted by day, as rollup_dossier_events_by_month is.
 create or replace table rollup_agency_events_by_day as
-with
+select
+    'received' as kind,
+    received_on as day,
+    agency_id,
+    field_id,
+    channel,
+    receiver_organisation,
+    received_by,
+    null::varchar as timeliness,
+    count(*)::integer as dossiers,
+    count_if(digitised)::integer as digitised,
+    count(digitised)::integer as digitisation_known,
+    count_if(is_supplemented)::integer as supplemented,
+    0 as timed,
+    null::bigint as working_days
+from rollup_facts
+group by all
+order by day;
 
-final as (
-    select
-        kind,
-        day,
-        agency_id,
-        field_id,
-        channel,
-        receiver_organisation,
-        received_by,
-        timeliness,
-        sum(dossiers)::integer as dossiers,
-        sum(digitised)::integer as digitised,
-        sum(digitisation_known)::integer as digitisation_known,
-        sum(supplemented)::integer as supplemented,
-        sum(timed)::integer as timed,
-        sum(working_days)::bigint as working_days
-    from rollup_dossier_events_by_day
-    group by all
-)
+insert into rollup_agency_events_by_day
+select
+    'resolved',
+    resolved_on,
+    agency_id,
+    field_id,
+    channel,
+    receiver_organisation,
+    null,
+    timeliness,
+    count(*)::integer,
+    0,
+    0,
+    0,
+    count_if(is_timed)::integer,
+    sum(working_days)::bigint
+from rollup_facts
+where resolved_on is not null
+group by all
+order by resolved_on;
 
-select * from final
-order by kind, day
+insert into rollup_agency_events_by_day
+select
+    'overdue_from',
+    overdue_from,
+    agency_id,
+    field_id,
+    channel,
+    receiver_organisation,
+    null,
+    null,
+    count(*)::integer,
+    0,
+    0,
+    0,
+    0,
+    null
+from rollup_facts
+where overdue_from is not null
+group by all
+order by overdue_from;
+
+insert into rollup_agency_events_by_day
+select
+    'overdue_to',
+    overdue_to,
+    agency_id,
+    field_id,
+    channel,
+    receiver_organisation,
+    null,
+    null,
+    count(*)::integer,
+    0,
+    0,
+    0,
+    0,
+    null
+from rollup_facts
+where overdue_to is not null
+group by all
+order by overdue_to;
