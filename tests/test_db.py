@@ -67,6 +67,48 @@ def test_store_reopens_when_the_file_is_swapped(tmp_path: Path) -> None:
     assert store.query("data_status")["dossiers"][0] == 2
 
 
+def test_an_answer_asked_again_is_remembered_and_cannot_be_changed_by_its_caller(
+    tmp_path: Path,
+) -> None:
+    path = build_small_db(tmp_path / "s.duckdb", [dossier("A-1"), dossier("A-2")])
+    store = db.Store(path)
+    first = store.query("agencies")
+    first.drop_in_place("name")  # a caller changing its frame in place
+    again = store.query("agencies")
+    assert "name" in again.columns and again.height == first.height
+    # Unhashable parameters are asked, not remembered.
+    assert store.query("fields", {"unused": {1, 2}}).height == again.height
+    # Remembered: the same answer even with the connection gone (nothing is asked again).
+    store._con.close()
+    assert store.query("agencies").equals(again)
+
+
+def test_the_store_remembers_a_bounded_number_of_answers(tmp_path: Path) -> None:
+    import datetime as dt
+
+    path = build_small_db(tmp_path / "s.duckdb", [dossier("A-1")])
+    store = db.Store(path)
+    for offset in range(db.REMEMBERED_ANSWERS + 10):
+        day = dt.date(2023, 1, 1) + dt.timedelta(days=offset)
+        store.query("received_date_span", {"date_from": day, "date_to": day})
+    assert len(store._answers) == db.REMEMBERED_ANSWERS
+
+
+def test_migrating_an_older_file_drops_the_event_table_it_replaced(tmp_path: Path) -> None:
+    path = build_small_db(tmp_path / "old.duckdb", [dossier("A-1")])
+    con = duckdb.connect(str(path))
+    con.execute("create table rollup_dossier_events_by_day as select 1 as day")
+    con.execute("drop table if exists rollup_state")  # rollups of an older definition
+    con.close()
+    db.replace_atomically(path, lambda con: None)  # as `onestop migrate` does
+    con = db.connect_read_only(path)
+    try:
+        assert db.rollup_status(con) == "ready"
+        assert "rollup_dossier_events_by_day" not in db.table_names(con)
+    finally:
+        con.close()
+
+
 def test_missing_file_is_one_clear_sentence(tmp_path: Path) -> None:
     with pytest.raises(db.DatabaseError, match="No database at"):
         db.Store(tmp_path / "absent.duckdb").query("data_status")

@@ -509,8 +509,10 @@ class ParquetStore:
 
 # A page asks some questions more than once per run (the staffing model measures the load for
 # the verdict, the capacity and the breadth sections): the store keeps its latest small answers.
+# At most 64 × 4 MB per store, one per process (st.cache_resource); aggregates are a few kB,
+# only long lists such as the overdue dossiers come near the bound and are read again instead.
 REMEMBERED_ANSWERS = 64
-REMEMBERED_BYTES = 4_000_000  # per answer: long lists (overdue dossiers) are asked again
+REMEMBERED_BYTES = 4_000_000
 
 
 def _hashable(params: Mapping[str, Any]) -> tuple:
@@ -563,7 +565,9 @@ class Store:
                 self._answers.clear()
                 # Checked once per version of the file: its rollups cannot change under it.
                 self._rollups_ready = rollup_status(self._con) == "ready"
-                self._event_spans = self._read_event_spans() if self._rollups_ready else None
+                self._event_spans = (
+                    self._read_event_spans() if self.use_rollups and self._rollups_ready else None
+                )
             return self._con
 
     def _read_event_spans(self) -> rollups.EventSpans | None:
@@ -592,7 +596,12 @@ class Store:
         """Run a named query on a fresh cursor of the current file: from the rollups when they
         can answer it exactly, else from dossier rows. Answers asked again come from memory."""
         con = self.connection()
-        key = (self._signature, name, _hashable(params or {}))
+        version = self._signature
+        try:
+            key = (version, name, _hashable(params or {}))
+            hash(key)
+        except TypeError:  # a parameter that cannot be a key (a set): asked, not remembered
+            key = None
         with self._lock:
             if key in self._answers:
                 self._answers.move_to_end(key)
@@ -604,9 +613,9 @@ class Store:
             if self._con is con:
                 raise
             return self._run(name, params)
-        if answer.estimated_size() <= REMEMBERED_BYTES:
+        if key is not None and answer.estimated_size() <= REMEMBERED_BYTES:
             with self._lock:
-                if key[0] == self._signature:
+                if version == self._signature:  # not swapped meanwhile
                     self._answers[key] = answer
                     while len(self._answers) > REMEMBERED_ANSWERS:
                         self._answers.popitem(last=False)

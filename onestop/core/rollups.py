@@ -13,9 +13,10 @@ A question is answered from queries/rollups/questions/<name>.sql when:
 Otherwise the question reads dossier rows through queries/<name>.sql, with the same answer.
 
 A rollup question reads whole months from the monthly tables and only the days of a partial
-month at either end of its period from the (much larger) daily ones. Days before the first event
-the rollups hold, or after the last, have no rows: a period that starts or ends in such days is
-read as whole months (`reading_period`), which is what "every year held" asks.
+month at either end of its period from the (much larger) daily ones. A period that starts on or
+before the first event the rollups hold, or ends on or after the last (the last reception, for
+questions about receptions only), skips no event when read as whole months (`reading_period`):
+"every year held", from the first reception to the last, reads months only.
 """
 
 from __future__ import annotations
@@ -99,10 +100,18 @@ def question_sql_name(question: str, params: Mapping[str, Any] | None = None) ->
     if (
         question in WHOLE_MONTH_FORMS
         and _whole_months(params)
-        and not any(params.get(name) for name in WHOLE_MONTH_FORMS[question])
+        and not any(_is_set(params.get(name)) for name in WHOLE_MONTH_FORMS[question])
     ):
         return f"rollups/questions/whole_months/{question}"
     return f"rollups/questions/{question}"
+
+
+def _is_set(choice: Any) -> bool:
+    """Whether a filter parameter chooses something: a non-empty list, or any value but None
+    (the SQL tests `is null`, so an empty receiver string is a choice, of nothing)."""
+    if isinstance(choice, list | tuple):
+        return len(choice) > 0
+    return choice is not None
 
 
 def _whole_months(params: Mapping[str, Any]) -> bool:
@@ -153,25 +162,6 @@ def serves(question: str, params: Mapping[str, Any]) -> bool:
     return "holidays" not in params or _holidays_are_standard(params)
 
 
-def reading_period(
-    date_from: dt.date, date_to: dt.date, event_span: tuple[dt.date, dt.date] | None
-) -> tuple[dt.date, dt.date]:
-    """The period a rollup question reads for [date_from, date_to]: the same events, with each
-    end moved to a month boundary when the days it skips hold no event (outside `event_span`,
-    the first and last day any rollup row falls on), so that fewer daily rows are read."""
-    if event_span is None:
-        return date_from, date_to
-    first_day, last_day = event_span
-    read_from, read_to = date_from, date_to
-    if date_from <= first_day:
-        read_from = date_from.replace(day=1)
-    if date_to >= last_day:
-        read_to = month_end(date_to)
-    elif date_to < first_day and date_to.replace(day=1) - dt.timedelta(days=1) >= read_from:
-        read_to = date_to.replace(day=1) - dt.timedelta(days=1)
-    return read_from, read_to
-
-
 # Questions that read reception events only: days after the last reception hold none of theirs,
 # though resolutions and deadlines run on past it.
 RECEPTIONS_ONLY = frozenset(
@@ -192,6 +182,26 @@ class EventSpans:
 
     any_event: tuple[dt.date, dt.date]
     reception: tuple[dt.date, dt.date]
+
+
+def reading_period(
+    date_from: dt.date, date_to: dt.date, event_span: tuple[dt.date, dt.date] | None
+) -> tuple[dt.date, dt.date]:
+    """The period a rollup question reads for [date_from, date_to]: the same events, with each
+    end moved to a month boundary when the days it skips hold no event (before the first day of
+    `event_span` or after its last), so that whole months are read from the monthly tables
+    instead of days."""
+    if event_span is None:
+        return date_from, date_to
+    first_day, last_day = event_span
+    read_from, read_to = date_from, date_to
+    if date_from <= first_day:
+        read_from = date_from.replace(day=1)
+    if date_to >= last_day:
+        read_to = month_end(date_to)
+    elif date_to < first_day and read_from < date_to.replace(day=1):
+        read_to = date_to.replace(day=1) - dt.timedelta(days=1)  # the month before holds none
+    return read_from, read_to
 
 
 def reading_params(

@@ -6,10 +6,12 @@
 -- Not summed by day: with a thousand procedures, staffers and channels, a day's rows are nearly
 -- one per dossier event anyway (10.4 million rows for 10 million dossiers), and grouping them
 -- cost twice the time writing the dossiers sorted does. Questions read these days only at the
--- partial months at a period's ends (and by day when a procedure is chosen): the sort by
--- received day, with resolutions and deadlines close behind it, lets DuckDB read only the row
--- groups of those days.
-drop table if exists rollup_dossier_events_by_day;  -- this table, summed by day, until 2026-11
+-- partial months at a period's ends (and by day when a procedure is chosen): sorted by received
+-- day, DuckDB reads only the row groups of those days for receptions, and skips most others for
+-- resolutions and deadlines, which mostly follow within weeks (late ones widen a row group's
+-- range).
+-- Files built before 2026-11 hold its predecessor, the events summed by day:
+drop table if exists rollup_dossier_events_by_day;
 
 create or replace table rollup_dossier_facts as
 select
