@@ -14,7 +14,7 @@ from onestop.core import codes, db
 from onestop.core.calendar import DEFAULT_HOURS, add_working_days
 from onestop.demo.calibrate import PILOT_END, PILOT_START, PILOT_TARGET, calibrate_pilot
 from onestop.demo.counter_visits import counter_visits
-from onestop.demo.ordering import stable_order
+from onestop.demo.ordering import numbered_runs, stable_order
 from onestop.demo.populations import (
     BASELINE_DOSSIERS,
     DemoPlan,
@@ -111,7 +111,7 @@ def write_database(path: Path, tables: dict[str, pl.DataFrame]) -> None:
 
     def fill(con: db.Connection) -> None:
         for table, frame in tables.items():
-            db.insert_frame(con, table, frame)
+            db.fill_empty_table(con, table, frame)
 
     db.replace_atomically(path, fill, fresh=True)
 
@@ -236,19 +236,6 @@ def with_codes(dossiers: pl.DataFrame, agencies: pl.DataFrame) -> pl.DataFrame:
     return ordered.with_columns(
         code=_codes(ordered, run, sequence, agencies), is_demo=pl.lit(True)
     ).drop("agency_rank", "code_day")
-
-
-def numbered_runs(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For rows sorted by `keys`: each row's run of equal keys (0, 1, …) and its number
-    within that run (1, 2, …)."""
-    size = keys[0].size
-    same_as_previous = np.ones(max(size - 1, 0), dtype=bool)
-    for key in keys:
-        same_as_previous &= key[1:] == key[:-1]
-    starts = np.flatnonzero(np.r_[True, ~same_as_previous]) if size else np.zeros(0, "int64")
-    lengths = np.diff(np.append(starts, size))
-    run = np.repeat(np.arange(starts.size), lengths)
-    return run, np.arange(1, size + 1) - np.repeat(starts, lengths)
 
 
 def _codes(

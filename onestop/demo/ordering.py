@@ -47,3 +47,16 @@ def _key_steps(column: pl.Series) -> tuple[np.ndarray, int]:
     null_value = (int(present.max()) - lowest) // unit + 1
     steps = ((physical - lowest) // unit).fill_null(null_value).to_numpy()
     return steps, null_value + 1
+
+
+def numbered_runs(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For rows sorted by `keys`: each row's run of equal keys (0, 1, …) and its number
+    within that run (1, 2, …)."""
+    size = keys[0].size
+    same_as_previous = np.ones(max(size - 1, 0), dtype=bool)
+    for key in keys:
+        same_as_previous &= key[1:] == key[:-1]
+    starts = np.flatnonzero(np.r_[True, ~same_as_previous]) if size else np.zeros(0, "int64")
+    lengths = np.diff(np.append(starts, size))
+    run = np.repeat(np.arange(starts.size), lengths)
+    return run, np.arange(1, size + 1) - np.repeat(starts, lengths)
