@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -65,6 +67,15 @@ class DemoSummary:
 
 def build_demo_frames(total: int = DEFAULT_DOSSIERS, seed: int = 2023) -> dict[str, pl.DataFrame]:
     """Every table of the demo database, deterministic for (total, seed)."""
+    rng, tables = _tables_before_visits(total, seed)
+    tables["counter_visits"] = counter_visits(rng, tables["dossiers"])
+    return tables
+
+
+def _tables_before_visits(
+    total: int, seed: int
+) -> tuple[np.random.Generator, dict[str, pl.DataFrame]]:
+    """Every table but the counter visits, and the generator that then draws those."""
     rng = np.random.default_rng(seed)
     plan = DemoPlan.for_total(total)
     tables = reference_tables(rng, plan.non_pilot_agencies)
@@ -90,7 +101,6 @@ def build_demo_frames(total: int = DEFAULT_DOSSIERS, seed: int = 2023) -> dict[s
     dossiers = pl.concat(accepted)
     not_accepted = rejected_at_intake(rng, dossiers, plan.not_accepted)
     tables["dossiers"] = with_codes(pl.concat([dossiers, not_accepted]), agencies)
-    tables["counter_visits"] = counter_visits(rng, tables["dossiers"])
     tables["pilots"] = pl.DataFrame(
         {
             "pilot_id": [1],
@@ -103,30 +113,38 @@ def build_demo_frames(total: int = DEFAULT_DOSSIERS, seed: int = 2023) -> dict[s
     tables["pilot_agencies"] = pl.DataFrame(
         {"pilot_id": [1] * len(ids["pilot"]), "agency_id": ids["pilot"]}
     )
-    return tables
+    return rng, tables
 
 
 def write_database(path: Path, tables: dict[str, pl.DataFrame]) -> None:
     """Write tables to a new database that replaces `path` atomically."""
+    db.replace_atomically(path, partial(_fill, tables=tables), fresh=True)
 
-    def fill(con: db.Connection) -> None:
-        for table, frame in tables.items():
-            db.fill_empty_table(con, table, frame)
 
-    db.replace_atomically(path, fill, fresh=True)
+def _fill(con: db.Connection, tables: dict[str, pl.DataFrame]) -> None:
+    for table, frame in tables.items():
+        db.fill_empty_table(con, table, frame)
 
 
 def build_demo(path: Path, total: int = DEFAULT_DOSSIERS, seed: int = 2023) -> DemoSummary:
     """Generate the demo and write it to `path`."""
     started = time.perf_counter()
-    tables = build_demo_frames(total, seed)
-    write_database(path, tables)
-    return DemoSummary(
-        path,
-        tables["dossiers"].height,
-        tables["counter_visits"].height,
-        time.perf_counter() - started,
-    )
+    rng, tables = _tables_before_visits(total, seed)
+
+    def fill(con: db.Connection) -> int:
+        # Two writers on one core each: the dossiers are appended and keyed while this thread
+        # draws the queue tickets from them, then appends and keys those on its own cursor.
+        # Only the first writer uses `con` until it is done.
+        with db.one_thread_per_statement(con), ThreadPoolExecutor(max_workers=1) as writer:
+            written = writer.submit(_fill, con, tables)
+            visits = counter_visits(rng, tables["dossiers"])
+            with con.cursor() as cursor:
+                db.fill_empty_table(cursor, "counter_visits", visits)
+            written.result()
+        return visits.height
+
+    visits = db.replace_atomically(path, fill, fresh=True)
+    return DemoSummary(path, tables["dossiers"].height, visits, time.perf_counter() - started)
 
 
 # --- one population's rows ---------------------------------------------------------------
