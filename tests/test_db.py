@@ -158,3 +158,58 @@ def test_swap_after_a_crashed_writer_leaves_an_openable_file(tmp_path: Path) -> 
     con = db.connect_read_only(path)
     assert con.execute("select status from dossiers").fetchone()[0] == 9
     con.close()
+
+
+def _definition(con: duckdb.DuckDBPyConnection, table: str) -> tuple[list, list]:
+    columns = con.execute(
+        "select column_name, data_type, column_default, is_nullable from duckdb_columns() "
+        "where table_name = $t order by column_index",
+        {"t": table},
+    ).fetchall()
+    constraints = con.execute(
+        "select constraint_type, constraint_column_names, constraint_text "
+        "from duckdb_constraints() where table_name = $t order by all",
+        {"t": table},
+    ).fetchall()
+    return columns, constraints
+
+
+@pytest.mark.parametrize("table", ["dossiers", "counter_visits", "pilot_agencies", "staff"])
+def test_filling_an_empty_table_keeps_its_definition(tmp_path: Path, table: str) -> None:
+
+    con = db.connect_for_writing(tmp_path / "x.duckdb")
+    before = _definition(con, table)
+    empty = con.sql(f'select * from "{table}"').pl()
+    assert db.fill_empty_table(con, table, empty) == 0
+    assert _definition(con, table) == before
+    con.close()
+
+
+def test_filled_table_still_refuses_a_second_row_with_the_same_code(tmp_path: Path) -> None:
+    import polars as pl
+
+    con = db.connect_for_writing(tmp_path / "x.duckdb")
+    rows = pl.DataFrame([dossier("A-1"), dossier("A-2")])
+    assert db.fill_empty_table(con, "dossiers", rows) == 2
+    with pytest.raises(duckdb.ConstraintException):
+        db.insert_frame(con, "dossiers", pl.DataFrame([dossier("A-1")]))
+    con.close()
+
+
+def test_filling_with_duplicate_codes_fails(tmp_path: Path) -> None:
+    import polars as pl
+
+    con = db.connect_for_writing(tmp_path / "x.duckdb")
+    with pytest.raises(duckdb.ConstraintException):
+        db.fill_empty_table(con, "dossiers", pl.DataFrame([dossier("A-1"), dossier("A-1")]))
+    con.close()
+
+
+def test_filling_a_table_that_holds_rows_appends(tmp_path: Path) -> None:
+    import polars as pl
+
+    con = db.connect_for_writing(tmp_path / "x.duckdb")
+    db.insert_frame(con, "dossiers", pl.DataFrame([dossier("A-1")]))
+    assert db.fill_empty_table(con, "dossiers", pl.DataFrame([dossier("A-2")])) == 1
+    assert con.execute("select count(*) from dossiers").fetchall() == [(2,)]
+    con.close()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +16,7 @@ from onestop.core import codes, db
 from onestop.core.calendar import DEFAULT_HOURS, add_working_days
 from onestop.demo.calibrate import PILOT_END, PILOT_START, PILOT_TARGET, calibrate_pilot
 from onestop.demo.counter_visits import counter_visits
+from onestop.demo.ordering import numbered_runs, stable_order
 from onestop.demo.populations import (
     BASELINE_DOSSIERS,
     DemoPlan,
@@ -64,6 +67,15 @@ class DemoSummary:
 
 def build_demo_frames(total: int = DEFAULT_DOSSIERS, seed: int = 2023) -> dict[str, pl.DataFrame]:
     """Every table of the demo database, deterministic for (total, seed)."""
+    rng, tables = _tables_before_visits(total, seed)
+    tables["counter_visits"] = counter_visits(rng, tables["dossiers"])
+    return tables
+
+
+def _tables_before_visits(
+    total: int, seed: int
+) -> tuple[np.random.Generator, dict[str, pl.DataFrame]]:
+    """Every table but the counter visits, and the generator that then draws those."""
     rng = np.random.default_rng(seed)
     plan = DemoPlan.for_total(total)
     tables = reference_tables(rng, plan.non_pilot_agencies)
@@ -89,7 +101,6 @@ def build_demo_frames(total: int = DEFAULT_DOSSIERS, seed: int = 2023) -> dict[s
     dossiers = pl.concat(accepted)
     not_accepted = rejected_at_intake(rng, dossiers, plan.not_accepted)
     tables["dossiers"] = with_codes(pl.concat([dossiers, not_accepted]), agencies)
-    tables["counter_visits"] = counter_visits(rng, tables["dossiers"])
     tables["pilots"] = pl.DataFrame(
         {
             "pilot_id": [1],
@@ -102,30 +113,38 @@ def build_demo_frames(total: int = DEFAULT_DOSSIERS, seed: int = 2023) -> dict[s
     tables["pilot_agencies"] = pl.DataFrame(
         {"pilot_id": [1] * len(ids["pilot"]), "agency_id": ids["pilot"]}
     )
-    return tables
+    return rng, tables
 
 
 def write_database(path: Path, tables: dict[str, pl.DataFrame]) -> None:
     """Write tables to a new database that replaces `path` atomically."""
+    db.replace_atomically(path, partial(_fill, tables=tables), fresh=True)
 
-    def fill(con: db.Connection) -> None:
-        for table, frame in tables.items():
-            db.insert_frame(con, table, frame)
 
-    db.replace_atomically(path, fill, fresh=True)
+def _fill(con: db.Connection, tables: dict[str, pl.DataFrame]) -> None:
+    for table, frame in tables.items():
+        db.fill_empty_table(con, table, frame)
 
 
 def build_demo(path: Path, total: int = DEFAULT_DOSSIERS, seed: int = 2023) -> DemoSummary:
     """Generate the demo and write it to `path`."""
     started = time.perf_counter()
-    tables = build_demo_frames(total, seed)
-    write_database(path, tables)
-    return DemoSummary(
-        path,
-        tables["dossiers"].height,
-        tables["counter_visits"].height,
-        time.perf_counter() - started,
-    )
+    rng, tables = _tables_before_visits(total, seed)
+
+    def fill(con: db.Connection) -> int:
+        # Two writers on one core each: the dossiers are appended and keyed while this thread
+        # draws the queue tickets from them, then appends and keys those on its own cursor.
+        # Only the first writer uses `con` until it is done.
+        with db.one_thread_per_statement(con), ThreadPoolExecutor(max_workers=1) as writer:
+            written = writer.submit(_fill, con, tables)
+            visits = counter_visits(rng, tables["dossiers"])
+            with con.cursor() as cursor:
+                db.fill_empty_table(cursor, "counter_visits", visits)
+            written.result()
+        return visits.height
+
+    visits = db.replace_atomically(path, fill, fresh=True)
+    return DemoSummary(path, tables["dossiers"].height, visits, time.perf_counter() - started)
 
 
 # --- one population's rows ---------------------------------------------------------------
@@ -219,24 +238,39 @@ def rejected_at_intake(
 
 def with_codes(dossiers: pl.DataFrame, agencies: pl.DataFrame) -> pl.DataFrame:
     """Dossier codes `{agency}-{yyMMdd}-{NNNN}`, numbered per agency and day."""
-    day = pl.coalesce("received_at", "submitted_at").dt.date()
-    return (
-        dossiers.join(agencies.select("agency_id", agency_code="code"), on="agency_id")
-        .with_columns(code_day=day)
-        # Sorted by what the code spells (agency code, day, then arrival), so the rows come out
-        # in code order without a second sort of ten million strings.
-        .sort("agency_code", "code_day", "submitted_at", "received_at", nulls_last=True)
-        .with_columns(
-            sequence=pl.int_range(1, pl.len() + 1).over("agency_id", "code_day"),
-        )
-        .with_columns(
-            code=pl.format(
-                "{}-{}-{}",
-                "agency_code",
+    keyed = dossiers.with_columns(
+        # Agencies in the order of their codes, so rows sort as their codes spell.
+        agency_rank=pl.col("agency_id").replace_strict(
+            agencies["agency_id"], agencies["code"].rank("ordinal"), return_dtype=pl.Int64
+        ),
+        code_day=pl.coalesce("received_at", "submitted_at").dt.date(),
+    )
+    # Sorted by what the code spells (agency code, day, then arrival), so the rows come out
+    # in code order without a second sort of ten million strings.
+    order = stable_order(keyed, ["agency_rank", "code_day", "submitted_at", "received_at"])
+    ordered = keyed[order]
+    day = ordered["code_day"].to_physical().to_numpy()
+    run, sequence = numbered_runs(ordered["agency_id"].to_numpy(), day)
+    return ordered.with_columns(
+        code=_codes(ordered, run, sequence, agencies), is_demo=pl.lit(True)
+    ).drop("agency_rank", "code_day")
+
+
+def _codes(
+    ordered: pl.DataFrame, run: np.ndarray, sequence: np.ndarray, agencies: pl.DataFrame
+) -> pl.Series:
+    # Formatted once per agency and day and once per number, then joined: formatting a date
+    # and padding a number for each of ten million rows costs seconds.
+    prefixes = (
+        ordered[np.flatnonzero(sequence == 1)]
+        .select(
+            pl.format(
+                "{}-{}-",
+                pl.col("agency_id").replace_strict(agencies["agency_id"], agencies["code"]),
                 pl.col("code_day").dt.strftime("%y%m%d"),
-                pl.col("sequence").cast(pl.String).str.zfill(4),
             )
         )
-        .drop("agency_code", "code_day", "sequence")
-        .with_columns(is_demo=pl.lit(True))
+        .to_series()
     )
+    numbers = pl.int_range(0, int(sequence.max()) + 1, eager=True).cast(pl.String).str.zfill(4)
+    return pl.select(code=pl.concat_str(prefixes.gather(run), numbers.gather(sequence))).to_series()

@@ -196,25 +196,20 @@ def outcomes(rng: np.random.Generator, frame: pl.DataFrame, population: Populati
 
     late_share = np.minimum(population.late_share * late_factor, 0.5)
     # One uniform draw per dossier against its agency's cumulative class shares.
-    bounds = np.cumsum(
-        [
-            np.full(size, 0.01),
-            np.full(size, 0.005),
-            late_share,
-            np.full(size, population.on_due_share),
-        ],
-        axis=0,
-    )
+    # Summed in this order, as a cumulative sum would, so each bound is the same float.
+    withdrawn_bound = 0.01
+    stopped_bound = withdrawn_bound + 0.005
+    late_bound = stopped_bound + late_share
+    on_due_bound = late_bound + population.on_due_share
     draw = rng.random(size)
-    kind = np.select(
-        [draw < bounds[0], draw < bounds[1], draw < bounds[2], draw < bounds[3]],
-        ["withdrawn", "stopped", "late", "on_due"],
-        "early",
-    )
+    withdrawn = draw < withdrawn_bound
+    stopped = ~withdrawn & (draw < stopped_bound)
+    late = (draw >= stopped_bound) & (draw < late_bound)
+    on_due = (draw >= late_bound) & (draw < on_due_bound)
     early_offset = np.floor(rng.beta(2.0, 2.5, size) * allowed).astype("int64")
     late_offset = late_working_days(rng, size)
     end_day = np.select(
-        [kind == "on_due", kind == "late"],
+        [on_due, late],
         [due_day, add_working_days(due_day, late_offset)],
         add_working_days(received_day, early_offset),
     )
@@ -224,9 +219,7 @@ def outcomes(rng: np.random.Generator, frame: pl.DataFrame, population: Populati
         codes.ONLINE,
         np.where(rng.random(size) < IN_PERSON_OF_OFFLINE, codes.IN_PERSON, codes.POSTAL),
     )
-    status = np.select(
-        [kind == "withdrawn", kind == "stopped"], [codes.WITHDRAWN, codes.STOPPED], codes.RETURNED
-    )
+    status = np.select([withdrawn, stopped], [codes.WITHDRAWN, codes.STOPPED], codes.RETURNED)
     return {
         "channel": channel,
         "status": status,
