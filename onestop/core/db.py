@@ -130,6 +130,14 @@ def _run_here(
     return _plain_integers(relation.pl()) if relation is not None else pl.DataFrame()
 
 
+def _run_prepared(
+    cursor: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any]
+) -> pl.DataFrame:
+    """Run one SQL text on a cursor that already holds every macro it calls."""
+    relation = cursor.sql(sql, params=_bound(sql, params))
+    return _plain_integers(relation.pl()) if relation is not None else pl.DataFrame()
+
+
 def _plain_integers(frame: pl.DataFrame) -> pl.DataFrame:
     """DuckDB's count_if and sum return HUGEINT, which arrives as Decimal(38, 0): make it Int64."""
     whole = [
@@ -628,6 +636,7 @@ class Store:
     _rollups_ready: bool = field(default=False, repr=False)
     _event_spans: rollups.EventSpans | None = field(default=None, repr=False)
     _answers: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _threads: threading.local = field(default_factory=threading.local, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def signature(self) -> tuple[int, int, int]:
@@ -670,14 +679,27 @@ class Store:
         self.connection()
         return self.use_rollups and self._rollups_ready and rollups.serves(name, params or {})
 
+    def _cursor(self, con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor on the current connection, every macro installed once: a
+        connection may not be shared by threads, and installing the macros for each question
+        cost more than answering the small ones (6 ms of a page's dozen questions each)."""
+        local = self._threads
+        if getattr(local, "con", None) is not con:
+            cursor = con.cursor()
+            reads_rollups = self.use_rollups and self._rollups_ready
+            for macro in _macro_sql() + (_rollup_macro_sql() if reads_rollups else ()):
+                cursor.execute(macro)
+            local.con, local.cursor = con, cursor
+        return local.cursor
+
     def _run(self, name: str, params: Mapping[str, Any] | None) -> pl.DataFrame:
         con = self.connection()
+        cursor = self._cursor(con)
         params = params or {}
         if self.use_rollups and self._rollups_ready and rollups.serves(name, params):
             params = {**params, **rollups.reading_params(name, params, self._event_spans)}
-            sql = sql_text(rollups.question_sql_name(name, params))
-            return run_sql(con, sql, params, on_rollups=True)
-        return run_query(con, name, params)
+            return _run_prepared(cursor, sql_text(rollups.question_sql_name(name, params)), params)
+        return _run_prepared(cursor, sql_text(name), params)
 
     def query(self, name: str, params: Mapping[str, Any] | None = None) -> pl.DataFrame:
         """Run a named query on a fresh cursor of the current file: from the rollups when they

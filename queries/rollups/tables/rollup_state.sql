@@ -23,13 +23,25 @@ misordered as (
     where ended_on < received_on
 ),
 
+-- The days any event, and any reception, falls on: a period is read as whole months where the
+-- days that skips lie outside them (core/rollups.py, reading_period).
+event_span as (
+    select
+        min(day) as first_event_on,
+        max(day) as last_event_on,
+        min(day) filter (where kind = 'received') as first_reception_on,
+        max(day) filter (where kind = 'received') as last_reception_on
+    from rollup_agency_events_by_day
+),
+
 final as (
     select
         $definition as definition,
         dossier_status.*,
         (select count(*) from counter_visits)::bigint as counter_visits,
-        misordered.dossiers = 0 as usable
-    from dossier_status, misordered
+        misordered.dossiers = 0 as usable,
+        event_span.*
+    from dossier_status, misordered, event_span
 )
 
 select * from final
