@@ -321,9 +321,11 @@ def overview_section(context: Context) -> Section | None:
     if counts["received_total"] == 0:
         return None
     before = context.filter.previous_period()  # None when it would reach back past year 1
+    first_received = context.source.query("data_status")["first_received_on"][0]
     previous = (
+        # Nothing was received before the first reception: no change to show, nothing to ask.
         None
-        if before is None
+        if before is None or first_received is None or before.date_to < first_received
         else report.Form06(before, context.source.query("form06_rows", before.params())).total
     )
     figures = tuple(
