@@ -213,3 +213,27 @@ def test_filling_a_table_that_holds_rows_appends(tmp_path: Path) -> None:
     assert db.fill_empty_table(con, "dossiers", pl.DataFrame([dossier("A-2")])) == 1
     assert con.execute("select count(*) from dossiers").fetchall() == [(2,)]
     con.close()
+
+
+def test_threads_asking_at_once_each_get_their_own_answers(tmp_path: Path) -> None:
+    """Streamlit runs each session's script on its own thread: the store gives every thread its
+    own cursor (a DuckDB connection shared by threads fails), and the answers do not mix."""
+    import datetime as dt
+    from concurrent.futures import ThreadPoolExecutor
+
+    rows = [dossier(f"A-{n}", received_at=dt.datetime(2023, 1, 1 + n % 28, 9)) for n in range(60)]
+    path = build_small_db(tmp_path / "s.duckdb", rows)
+    days = [dt.date(2023, 1, 1) + dt.timedelta(days=n) for n in range(28)]
+    expected = {
+        day: db.Store(path).query("received_date_span", {"date_from": day, "date_to": day})
+        for day in days
+    }
+    store = db.Store(path)
+
+    def ask(day: dt.date) -> bool:
+        return store.query("received_date_span", {"date_from": day, "date_to": day}).equals(
+            expected[day]
+        )
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert all(pool.map(ask, days * 3))
