@@ -679,27 +679,32 @@ class Store:
         self.connection()
         return self.use_rollups and self._rollups_ready and rollups.serves(name, params or {})
 
-    def _cursor(self, con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-        """This thread's cursor on the current connection, every macro installed once: a
+    def _cursor(
+        self, con: duckdb.DuckDBPyConnection, sql: str, on_rollups: bool
+    ) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor on the current connection, holding the macros `sql` calls: a
         connection may not be shared by threads, and installing the macros for each question
-        cost more than answering the small ones (6 ms of a page's dozen questions each)."""
+        cost more than answering the small ones (6 ms of a page's dozen questions each), so
+        each is installed once per cursor, when a question first needs it."""
         local = self._threads
         if getattr(local, "con", None) is not con:
-            cursor = con.cursor()
-            reads_rollups = self.use_rollups and self._rollups_ready
-            for macro in _macro_sql() + (_rollup_macro_sql() if reads_rollups else ()):
-                cursor.execute(macro)
-            local.con, local.cursor = con, cursor
+            local.con, local.cursor, local.installed = con, con.cursor(), set()
+        for macro in _macros_for(sql, on_rollups):
+            if macro not in local.installed:
+                local.cursor.execute(macro)
+                local.installed.add(macro)
         return local.cursor
 
     def _run(self, name: str, params: Mapping[str, Any] | None) -> pl.DataFrame:
         con = self.connection()
-        cursor = self._cursor(con)
         params = params or {}
-        if self.use_rollups and self._rollups_ready and rollups.serves(name, params):
+        on_rollups = self.use_rollups and self._rollups_ready and rollups.serves(name, params)
+        if on_rollups:
             params = {**params, **rollups.reading_params(name, params, self._event_spans)}
-            return _run_prepared(cursor, sql_text(rollups.question_sql_name(name, params)), params)
-        return _run_prepared(cursor, sql_text(name), params)
+            sql = sql_text(rollups.question_sql_name(name, params))
+        else:
+            sql = sql_text(name)
+        return _run_prepared(self._cursor(con, sql, on_rollups), sql, params)
 
     def query(self, name: str, params: Mapping[str, Any] | None = None) -> pl.DataFrame:
         """Run a named query on a fresh cursor of the current file: from the rollups when they
