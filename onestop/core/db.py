@@ -126,8 +126,7 @@ def _run_here(
 ) -> pl.DataFrame:
     for macro in _macros_for(sql, on_rollups):
         con.execute(macro)
-    relation = con.sql(sql, params=_bound(sql, params or {}))
-    return _plain_integers(relation.pl()) if relation is not None else pl.DataFrame()
+    return _run_prepared(con, sql, params or {})
 
 
 def _run_prepared(
@@ -610,7 +609,7 @@ REMEMBERED_ANSWERS = 64
 REMEMBERED_BYTES = 4_000_000
 
 
-def _hashable(params: Mapping[str, Any]) -> tuple:
+def params_key(params: Mapping[str, Any]) -> tuple:
     """Query parameters as a dictionary key (lists become tuples)."""
     return tuple(
         sorted(
@@ -712,7 +711,7 @@ class Store:
         con = self.connection()
         version = self._signature
         try:
-            key = (version, name, _hashable(params or {}))
+            key = (version, name, params_key(params or {}))
             hash(key)
         except TypeError:  # a parameter that cannot be a key (a set): asked, not remembered
             key = None

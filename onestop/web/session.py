@@ -97,9 +97,7 @@ def _cached(path: str, signature: tuple, name: str, params: tuple) -> pl.DataFra
 def query(name: str, params: Mapping[str, Any] | None = None) -> pl.DataFrame:
     """Run a named query, cached by its parameters and by the database file's version."""
     current = store()
-    frozen = tuple(
-        sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in (params or {}).items())
-    )
+    frozen = db.params_key(params or {})
     thawed = tuple((k, list(v) if isinstance(v, tuple) else v) for k, v in frozen)
     return _cached(str(current.path), current.signature(), name, thawed)
 
