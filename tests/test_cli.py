@@ -96,6 +96,26 @@ def test_bad_date_is_rejected_by_the_parser(capsys) -> None:
     assert "not a date" in capsys.readouterr().err
 
 
+def test_a_command_imports_only_its_own_module() -> None:
+    """`onestop demo` need not wait a second for the bench, the deck and the charts to import;
+    `onestop --help` lists every command, so it does import them."""
+    heavy = ("onestop.cli.bench", "onestop.meeting.deck", "plotly", "pptx")
+    check = (
+        "import sys; from onestop.cli.main import build_parser; build_parser({}); "
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    )
+
+    def imported(command: str | None) -> list[str]:
+        script = check.format(repr(command))
+        result = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        )
+        return json.loads(result.stdout.replace("'", '"'))
+
+    assert imported("demo") == []
+    assert imported(None) == sorted(heavy)
+
+
 def test_db_comes_from_the_environment(demo_db: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "onestop.cli", "report", *YEAR, "--pilot", "--format", "json"],

@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from onestop.cli import (
-    bench,
-    capacity,
-    demo,
-    evaluate,
-    export_parquet,
-    import_,
-    meeting,
-    migrate,
-    pilot,
-    report,
-    staffing,
-)
 from onestop.cli.arguments import DB_HELP, UsageError
 from onestop.core import db
 from onestop.core.db import DatabaseError
@@ -33,20 +21,23 @@ CREATING_COMMANDS = ("demo", "import")
 OUTPUT_OPTIONS = {"out": "--out", "rejects": "--rejects"}
 # A DuckDB file carries this magic number after its 8-byte checksum.
 DUCKDB_MAGIC = (8, b"DUCK")
-# In the order `onestop --help` lists them.
-COMMANDS = (
-    demo,
-    migrate,
-    report,
-    staffing,
-    capacity,
-    import_,
-    bench,
-    pilot,
-    evaluate,
-    meeting,
-    export_parquet,
-)
+# Each command's module (under onestop.cli), in the order `onestop --help` lists them. A module
+# is imported when its command runs, not for every command: the bench, the deck and the charts
+# take over a second to import, which `onestop demo` or `onestop migrate` need not wait for.
+COMMAND_MODULES = {
+    "demo": "demo",
+    "migrate": "migrate",
+    "report": "report",
+    "staffing": "staffing",
+    "capacity": "capacity",
+    "import": "import_",
+    "bench": "bench",
+    "pilot": "pilot",
+    "evaluate": "evaluate",
+    "deck": "meeting",
+    "html": "meeting",
+    "export-parquet": "export_parquet",
+}
 
 
 class Parser(argparse.ArgumentParser):
@@ -56,16 +47,20 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"onestop: {message} (see `{self.prog} --help`).\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or of `command` alone when it names one."""
     parser = Parser(prog="onestop", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    for command in COMMANDS:
-        command.add_command(commands, DB_HELP)
+    chosen = [COMMAND_MODULES[command]] if command in COMMAND_MODULES else COMMAND_MODULES.values()
+    for module in dict.fromkeys(chosen):
+        importlib.import_module(f"onestop.cli.{module}").add_command(commands, DB_HELP)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # The command is the first argument (`onestop` itself takes no option but --help).
+    parser = build_parser(argv[0] if argv else None)
     args = parser.parse_args(argv)
     try:
         date_from, date_to = getattr(args, "date_from", None), getattr(args, "date_to", None)
