@@ -46,7 +46,7 @@ working_day_index as (
     left join holidays on holidays.day = calendar_days.day
 ),
 
-final as (
+event_days as (
     select
         facts.code,
         facts.agency_id,
@@ -88,6 +88,18 @@ final as (
     from facts
     left join working_day_index as received on received.day = facts.received_on
     left join working_day_index as ended on ended.day = facts.ended_on
+),
+
+final as (
+    select
+        * exclude (code),
+        -- Overdue on some day: a spell from overdue_from until overdue_to (still open: null).
+        overdue_from is not null and (overdue_to is null or overdue_to > overdue_from)
+            as has_overdue_spell,
+        -- Only the overdue list shows a code, and only for these few dossiers: ten million
+        -- codes carried through the build cost it a second or two.
+        case when has_overdue_spell then code end as code
+    from event_days
 )
 
 select * from final

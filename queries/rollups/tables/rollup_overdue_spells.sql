@@ -16,7 +16,7 @@ final as (
         overdue_from,
         overdue_to
     from rollup_facts
-    where overdue_from is not null and (overdue_to is null or overdue_to > overdue_from)
+    where has_overdue_spell
 )
 
 select * from final
