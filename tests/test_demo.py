@@ -12,6 +12,7 @@ import pytest
 from onestop import demo
 from onestop.cli import main as cli
 from onestop.core import db
+from onestop.demo.populations import DemoPlan
 
 PUBLISHED = {
     "received_total": 1700,
@@ -58,6 +59,32 @@ def test_same_arguments_give_identical_tables(tmp_path: Path) -> None:
     assert _table_digests(first) == _table_digests(second)
     demo.build_demo(second, total=8_000, seed=8)
     assert _table_digests(first)["dossiers"] != _table_digests(second)["dossiers"]
+
+
+def test_a_large_demo_is_the_same_each_time_and_holds_the_rollups_a_rebuild_makes(
+    tmp_path: Path,
+) -> None:
+    """Past 200,000 dossiers the other agencies are drawn in streams on threads, and the demo
+    builds its rollups beside its key indexes: neither may change what the file holds."""
+    first, second = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
+    total = 200_001
+    assert DemoPlan.for_total(total).streams > 1
+    demo.build_demo(first, total=total, seed=5)
+    demo.build_demo(second, total=total, seed=5)
+    built = _table_digests(first)
+    assert built == _table_digests(second)
+    db.replace_atomically(second, lambda con: None)  # rebuilds the rollups, as migrate does
+    assert _table_digests(second) == built
+    assert any(table.startswith("rollup_") for table in built)
+    con = db.connect_read_only(first)
+    try:
+        keys = con.execute(
+            "select table_name, constraint_column_names from duckdb_constraints() "
+            "where constraint_type = 'PRIMARY KEY' order by table_name"
+        ).fetchall()
+    finally:
+        con.close()
+    assert ("dossiers", ["code"]) in keys and ("counter_visits", ["visit_id"]) in keys
 
 
 def test_dossier_count_follows_the_argument(tmp_path: Path) -> None:

@@ -209,6 +209,7 @@ def replace_atomically(
     path: str | os.PathLike[str],
     apply: Callable[[duckdb.DuckDBPyConnection], T],
     fresh: bool = False,
+    builds_rollups: bool = False,
 ) -> T:
     """Apply changes to a copy of the database file, then swap the copy in with one rename.
 
@@ -217,6 +218,8 @@ def replace_atomically(
     with a writable, migrated connection, and os.replace makes the new version visible at once.
     A writer killed at any point leaves the previous file untouched; with no file yet, `apply`
     runs on a new, empty database, as it does with fresh=True (the old contents are discarded).
+    The rollups are rebuilt after `apply`, unless builds_rollups says `apply` itself calls
+    refresh_rollups once its last row is written (the demo does, beside its index builds).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -240,7 +243,8 @@ def replace_atomically(
                 con.execute("set enable_progress_bar = false")
                 result = apply(con)
                 # Every new version of the file carries rollups of exactly its own rows.
-                refresh_rollups(con)
+                if not builds_rollups:
+                    refresh_rollups(con)
                 con.execute("checkpoint")
             finally:
                 con.close()
@@ -361,42 +365,74 @@ def fill_empty_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataF
     with exactly the columns and constraints it had (checked against the catalogue); a table
     that holds rows or has other indexes is simply appended to.
     """
+    key = fill_empty_table_keyed_later(con, table, frame)
+    if key is not None:
+        key.add(con)
+    return frame.height
+
+
+@dataclass(frozen=True)
+class PendingKey:
+    """A table's primary key, taken off while its rows were written (fill_empty_table_keyed_later):
+    `add` puts it back, and checks the table has its whole definition again."""
+
+    table: str
+    columns: tuple[str, ...]
+    shape: tuple[list, list]
+
+    def add(self, con: duckdb.DuckDBPyConnection) -> None:
+        key = ", ".join(f'"{column}"' for column in self.columns)
+        # The table name was checked against the catalogue and the key columns come from it.
+        con.execute(f'alter table "{self.table}" add primary key ({key})')
+        if _table_shape(con, self.table) != self.shape:
+            raise DatabaseError(f"{self.table} lost part of its definition while being filled.")
+
+
+def fill_empty_table_keyed_later(
+    con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame
+) -> PendingKey | None:
+    """Write a frame into an empty table without its primary key, and return that key for the
+    caller to add (on this or another cursor) once every table is written; None when the table
+    was simply appended to (see fill_empty_table)."""
     _checked(con, table)
     shape = _table_shape(con, table)
     key_columns = [columns for kind, columns, _ in shape[1] if kind == "PRIMARY KEY"]
     (rows,) = con.execute(f'select count(*) from "{table}"').fetchall()[0]
     without_key = _without_primary_key(_create_statement(con, table))
     if len(key_columns) != 1 or rows or without_key is None or _indexes(con, table):
-        return insert_frame(con, table, frame)
-    key = ", ".join(f'"{column}"' for column in key_columns[0])
-    # The table name was checked above and the key columns come from the catalogue.
+        insert_frame(con, table, frame)
+        return None
+    # The table name was checked above.
     con.execute(f'drop table "{table}"')
     con.execute(without_key)
-    _append_in_one_thread(con, table, frame)
-    con.execute(f'alter table "{table}" add primary key ({key})')
-    if _table_shape(con, table) != shape:
-        raise DatabaseError(f"{table} lost part of its definition while being filled.")
-    return frame.height
+    _append_in_parts(con, table, frame)
+    return PendingKey(table, tuple(key_columns[0]), shape)
 
 
 @contextlib.contextmanager
 def one_thread_per_statement(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Within the block, each DuckDB statement runs on one thread: for writers that run side
-    by side on cursors of `con`, each keeping to its own core."""
-    (threads,) = con.execute("select current_setting('threads')").fetchall()[0]
-    con.execute("set threads = 1")
-    try:
-        yield
-    finally:
-        con.execute("set threads = $threads", {"threads": threads})
+    by side on cursors of `con`, each keeping to its own core. The setting is the database's,
+    so it is set on a cursor of its own: `con` may be busy on another thread when the block
+    ends, and the statements it has yet to run then use every thread again."""
+    with con.cursor() as setter:
+        (threads,) = setter.execute("select current_setting('threads')").fetchall()[0]
+        setter.execute("set threads = 1")
+        try:
+            yield
+        finally:
+            setter.execute("set threads = $threads", {"threads": threads})
 
 
-def _append_in_one_thread(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
-    # Appended by several threads, the rows land in partly filled row groups that the next
-    # checkpoint rewrites: at 10M dossiers 9 s more and a file 30% larger, for an append that
-    # was no faster.
-    with one_thread_per_statement(con):
-        insert_frame(con, table, frame)
+# Rows are appended in parts of this many (whole row groups), one statement each: when the
+# caller frees a core during a long append (its one_thread_per_statement block ends), the parts
+# still to come use both.
+APPEND_PART_ROWS = 8 * 122_880
+
+
+def _append_in_parts(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    for start in range(0, max(frame.height, 1), APPEND_PART_ROWS):
+        insert_frame(con, table, frame.slice(start, APPEND_PART_ROWS))
 
 
 def _create_statement(con: duckdb.DuckDBPyConnection, table: str) -> str:

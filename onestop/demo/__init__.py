@@ -7,7 +7,8 @@ Three populations of dossiers share one provincial centre:
 - non-pilot agencies over the whole demo span, for comparisons and "what if we add agencies".
 reference holds the agencies, fields, procedures and staff, populations how dossiers arrive and
 end, counter_visits the queue tickets, build puts it together. Everything is drawn with numpy
-from one seed, so the same arguments give the same tables.
+from one seed (a large demo's other agencies in streams spawned from it, drawn side by side), so
+the same arguments give the same tables on any machine.
 
 May import core only. What the command line and tests use is imported here; modules inside the
 package import each other directly, never through this file.
