@@ -165,15 +165,15 @@ def build_demo(path: Path, total: int = DEFAULT_DOSSIERS, seed: int = 2023) -> D
     def fill(con: db.Connection) -> int:
         with ThreadPoolExecutor(max_workers=1) as writer:
             # Two writers on one core each: the dossiers are appended while this thread draws
-            # the queue tickets from them, then appends those on its own cursor. Only the first
-            # writer uses `con` until it is done; once the tickets are in, the parts of the
-            # dossiers still to append use both cores.
+            # the queue tickets from them, then appends and keys those on its own cursor. Only
+            # the first writer uses `con` until it is done; once the tickets are in, the parts
+            # of the dossiers still to append use both cores.
             with db.one_thread_per_statement(con):
                 written = writer.submit(_fill_keyed_later, con, tables)
                 visits = counter_visits(rng, tables["dossiers"])
                 with con.cursor() as cursor:
-                    keys = [db.fill_empty_table_keyed_later(cursor, "counter_visits", visits)]
-            keys += written.result()
+                    db.fill_empty_table(cursor, "counter_visits", visits)
+            keys = written.result()
             # Every row is in. Indexing the keys (ten million dossier codes) keeps one core
             # busy for most of its time, so the rollups are built beside it on a cursor of
             # their own: they read the rows, which the keys do not change.
