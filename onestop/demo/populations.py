@@ -24,7 +24,7 @@ AGENCY_LATE_SPREAD = 0.35  # standard deviation of the log of an agency's late-s
 IN_PERSON_OF_OFFLINE = 0.8  # at an agency's own desk, paper dossiers come in person; some by post
 # A large demo draws the other agencies' dossiers in this many streams, side by side: drawn in
 # one, ten million dossiers kept one core busy for 10 s while the other waited. A fixed number,
-# not the machine's cores, so the demo is the same on every machine; sixteen rather than two,
+# not the machine's cores, so the demo is the same on every machine; sixteen rather than four,
 # because smaller arrays are reused by the allocator instead of mapped afresh (at 10M the draws
 # took 10.7 s in four streams, 9.2 s in sixteen, on two cores).
 LARGE_DEMO_STREAMS = 16
