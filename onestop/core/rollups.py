@@ -126,10 +126,13 @@ def macro_files() -> list[Path]:
 
 @cache
 def definition() -> str:
-    """A fingerprint of the build SQL: rollups built by another definition are not used."""
+    """A fingerprint of the build SQL and the rule macros it calls: rollups built by another
+    definition, or under other counting rules, are not used."""
     digest = hashlib.sha256()
     for table in BUILD_ORDER:
         digest.update((ROLLUPS_DIR / "tables" / f"{table}.sql").read_bytes())
+    for macro in sorted((QUERIES_DIR / "macros").glob("*.sql")):
+        digest.update(macro.read_bytes())
     return digest.hexdigest()[:16]
 
 

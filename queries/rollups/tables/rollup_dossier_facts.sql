@@ -23,11 +23,11 @@ select
     field_id,
     procedure_id,
     channel,
-    -- Stored as enums, cast back to text by the view: two text columns cost a fifth of
-    -- writing this table. A value outside them fails the build rather than being lost.
-    receiver_organisation::enum('postal', 'agency') as receiver_organisation,
+    -- Enums (rollup_facts.sql), cast back to text by the view: two text columns cost a fifth
+    -- of writing this table.
+    receiver_organisation,
     received_by,
-    timeliness::enum('early', 'on_time', 'late') as timeliness,
+    timeliness,
     digitised,
     is_supplemented,
     is_timed,
