@@ -262,8 +262,15 @@ def replace_atomically(
                     os.unlink(leftover)
 
 
-def refresh_rollups(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild every rollup table from the rows the database holds (see onestop/rollups.py)."""
+def refresh_rollups(
+    con: duckdb.DuckDBPyConnection, counter_visits_written: Callable[[], object] | None = None
+) -> None:
+    """Rebuild every rollup table from the rows the database holds (see onestop/rollups.py).
+
+    `counter_visits_written`, when given, is called before the first rollup built from the
+    queue tickets and returns once they are written: a writer (the demo) may then build the
+    rollups of its dossiers while it is still writing the tickets on another cursor.
+    """
     for macro in _macro_sql():
         con.execute(macro)
     # fetchall, not fetchone: a result left unfinished blocks the connection's next statement.
@@ -275,6 +282,9 @@ def refresh_rollups(con: duckdb.DuckDBPyConnection) -> None:
         "definition": rollups.definition(),
     }
     for table in rollups.BUILD_ORDER:
+        if counter_visits_written is not None and rollups.reads_counter_visits(table):
+            counter_visits_written()
+            counter_visits_written = None
         sql = sql_text(rollups.build_sql_name(table))
         bound = _bound(sql, values)
         # A script of several statements takes no parameters (DuckDB prepares only one).
@@ -405,34 +415,8 @@ def fill_empty_table_keyed_later(
     # The table name was checked above.
     con.execute(f'drop table "{table}"')
     con.execute(without_key)
-    _append_in_parts(con, table, frame)
+    insert_frame(con, table, frame)
     return PendingKey(table, tuple(key_columns[0]), shape)
-
-
-@contextlib.contextmanager
-def one_thread_per_statement(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Within the block, each DuckDB statement runs on one thread: for writers that run side
-    by side on cursors of `con`, each keeping to its own core. The setting is the database's,
-    so it is set on a cursor of its own: `con` may be busy on another thread when the block
-    ends, and the statements it has yet to run then use every thread again."""
-    with con.cursor() as setter:
-        (threads,) = setter.execute("select current_setting('threads')").fetchall()[0]
-        setter.execute("set threads = 1")
-        try:
-            yield
-        finally:
-            setter.execute("set threads = $threads", {"threads": threads})
-
-
-# Rows are appended in parts of this many (whole row groups), one statement each: when the
-# caller frees a core during a long append (its one_thread_per_statement block ends), the parts
-# still to come use both.
-APPEND_PART_ROWS = 8 * 122_880
-
-
-def _append_in_parts(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
-    for start in range(0, max(frame.height, 1), APPEND_PART_ROWS):
-        insert_frame(con, table, frame.slice(start, APPEND_PART_ROWS))
 
 
 def _create_statement(con: duckdb.DuckDBPyConnection, table: str) -> str:

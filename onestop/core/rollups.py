@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -134,6 +135,15 @@ def definition() -> str:
     for macro in sorted((QUERIES_DIR / "macros").glob("*.sql")):
         digest.update(macro.read_bytes())
     return digest.hexdigest()[:16]
+
+
+_READS_COUNTER_VISITS = re.compile(r"\bfrom\s+counter_visits\b", re.IGNORECASE)
+
+
+def reads_counter_visits(table: str) -> bool:
+    """Whether a rollup table is built from the queue tickets (the others only from dossiers)."""
+    sql = (ROLLUPS_DIR / "tables" / f"{table}.sql").read_text(encoding="utf-8")
+    return _READS_COUNTER_VISITS.search(sql) is not None
 
 
 def build_holidays(last_day: dt.date | None) -> list[dt.date]:

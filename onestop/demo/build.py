@@ -164,28 +164,30 @@ def build_demo(path: Path, total: int = DEFAULT_DOSSIERS, seed: int = 2023) -> D
     rng, tables = _tables_before_visits(total, seed)
 
     def fill(con: db.Connection) -> int:
-        with ThreadPoolExecutor(max_workers=1) as writer:
-            # Two writers on one core each: the dossiers are appended while this thread draws
-            # the queue tickets from them, then appends and keys those on its own cursor. Only
-            # the first writer uses `con` until it is done; once the tickets are in, the parts
-            # of the dossiers still to append use both cores.
-            with db.one_thread_per_statement(con):
-                written = writer.submit(_fill_keyed_later, con, tables)
-                visits = counter_visits(rng, tables["dossiers"])
-                with con.cursor() as cursor:
-                    db.fill_empty_table(cursor, "counter_visits", visits)
-            keys = written.result()
-            # Every row is in. Indexing the keys (ten million dossier codes) keeps one core
-            # busy for most of its time, so the rollups are built beside it on a cursor of
-            # their own: they read the rows, which the keys do not change.
-            keyed = writer.submit(_add_keys, con, keys)
+        keys = _fill_keyed_later(con, tables)
+        # Every dossier is in. Three jobs then share the cores: indexing the keys (ten million
+        # dossier codes keep one core busy), drawing and writing the queue tickets (numpy and
+        # polars, then an append), and the rollups, which read the dossiers (the keys do not
+        # change them) and wait for the tickets only for the rollups built from those.
+        with ThreadPoolExecutor(max_workers=2) as helpers:
+            keyed = helpers.submit(_add_keys, con, keys)
+            visits = helpers.submit(_write_counter_visits, con, rng, tables["dossiers"])
             with con.cursor() as cursor:
-                db.refresh_rollups(cursor)
+                db.refresh_rollups(cursor, counter_visits_written=visits.result)
             keyed.result()
-        return visits.height
+        return visits.result()
 
     visits = db.replace_atomically(path, fill, fresh=True, builds_rollups=True)
     return DemoSummary(path, tables["dossiers"].height, visits, time.perf_counter() - started)
+
+
+def _write_counter_visits(
+    con: db.Connection, rng: np.random.Generator, dossiers: pl.DataFrame
+) -> int:
+    """Draw the queue tickets the dossiers imply and write them on a cursor of their own."""
+    visits = counter_visits(rng, dossiers)
+    with con.cursor() as cursor:
+        return db.fill_empty_table(cursor, "counter_visits", visits)
 
 
 # --- one population's rows ---------------------------------------------------------------
