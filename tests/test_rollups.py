@@ -359,6 +359,64 @@ def test_rollups_are_used_only_while_they_describe_the_rows(tmp_path: Path) -> N
     assert_same_answer(path, "form06_rows", flt.params(), rollups_ready=False)
 
 
+def test_a_writer_may_build_the_dossier_rollups_before_its_queue_tickets_are_in(
+    tmp_path: Path,
+) -> None:
+    # The demo writes its tickets on another cursor while the rollups are built: the rollups
+    # wait for them exactly before the first one built from tickets, and count every ticket.
+    row = {
+        "code": "X1",
+        "agency_id": 1,
+        "channel": 1,
+        "status": 10,
+        "received_at": dt.datetime(2023, 3, 1, 9),
+        "due_at": dt.datetime(2023, 3, 10, 17),
+        "ended_at": dt.datetime(2023, 3, 5, 10),
+        "supplement_days": 0,
+    }
+    tickets = pl.DataFrame(
+        [
+            {
+                "visit_id": visit,
+                "agency_id": 1,
+                "purpose": "submission",
+                "ticket_issued_at": dt.datetime(2023, 3, 1, 8, visit),
+                "called_at": dt.datetime(2023, 3, 1, 8, 10 + visit),
+                "finished_at": dt.datetime(2023, 3, 1, 8, 20 + visit),
+            }
+            for visit in (1, 2, 3)
+        ],
+        schema=VISIT_SCHEMA,
+    )
+    from_tickets = [table for table in rollups.BUILD_ORDER if rollups.reads_counter_visits(table)]
+    assert from_tickets and "rollup_counter_visits_by_hour" in from_tickets
+    built_before_tickets = []
+
+    def tickets_written(con: db.Connection) -> None:
+        built_before_tickets.extend(name for name in rollups.TABLES if name in db.table_names(con))
+        db.insert_frame(con, "counter_visits", tickets)
+
+    def fill(con: db.Connection) -> None:
+        for name, frame in [("agencies", AGENCIES), ("fields", FIELDS), ("staff", STAFF)]:
+            db.insert_frame(con, name, frame)
+        db.insert_frame(con, "dossiers", pl.DataFrame([row], schema=DOSSIER_SCHEMA))
+        db.refresh_rollups(con, counter_visits_written=lambda: tickets_written(con))
+
+    path = tmp_path / "tickets_later.duckdb"
+    db.replace_atomically(path, fill, fresh=True, builds_rollups=True)
+    first_from_tickets = rollups.BUILD_ORDER.index(from_tickets[0])
+    assert built_before_tickets == list(rollups.BUILD_ORDER[1:first_from_tickets])
+    assert _status(path) == "ready"
+    con = db.connect_read_only(path)
+    try:
+        (tickets_counted,) = con.execute(
+            "select sum(tickets) from rollup_counter_visits_by_hour"
+        ).fetchall()[0]
+    finally:
+        con.close()
+    assert tickets_counted == 3
+
+
 def test_a_database_without_rollups_reads_rows_and_migrate_adds_them(tmp_path: Path) -> None:
     path = tmp_path / "old.duckdb"
     con = db.connect_for_writing(path)

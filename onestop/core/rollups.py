@@ -127,8 +127,8 @@ def macro_files() -> list[Path]:
 
 @cache
 def definition() -> str:
-    """A fingerprint of the build SQL and the rule macros it calls: rollups built by another
-    definition, or under other counting rules, are not used."""
+    """A fingerprint of the build SQL and of the rule macros (queries/macros/, which it calls):
+    rollups built by another definition, or under other counting rules, are not used."""
     digest = hashlib.sha256()
     for table in BUILD_ORDER:
         digest.update((ROLLUPS_DIR / "tables" / f"{table}.sql").read_bytes())
