@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import duckdb
@@ -158,6 +159,44 @@ def test_swap_after_a_crashed_writer_leaves_an_openable_file(tmp_path: Path) -> 
     con = db.connect_read_only(path)
     assert con.execute("select status from dossiers").fetchone()[0] == 9
     con.close()
+
+
+def _syncers() -> list[threading.Thread]:
+    return [thread for thread in threading.enumerate() if thread.name == "onestop-sync"]
+
+
+def test_a_swap_writes_its_copy_without_fsyncs_and_syncs_it_before_the_rename(
+    tmp_path: Path,
+) -> None:
+    # Only the rename publishes the copy, so its commits need not wait for the disk one by
+    # one; a thread syncs it meanwhile and stops with the swap, whether it succeeds or fails.
+    path = build_small_db(tmp_path / "s.duckdb", [dossier("A-1")])
+    seen = {}
+
+    def apply(con: duckdb.DuckDBPyConnection) -> None:
+        (seen["fsync"],) = con.execute("select current_setting('fsync_mode')").fetchall()[0]
+        seen["syncers"] = len(_syncers())
+        con.execute("update dossiers set status = 9 where code = 'A-1'")
+
+    db.replace_atomically(path, apply)
+    assert str(seen["fsync"]).lower() == "none"
+    assert seen["syncers"] == 1
+    assert _syncers() == []
+    con = db.connect_read_only(path)
+    assert con.execute("select status from dossiers").fetchall() == [(9,)]
+    con.close()
+
+    def failing(con: duckdb.DuckDBPyConnection) -> None:
+        con.execute("update dossiers set status = 10 where code = 'A-1'")
+        raise RuntimeError("the import found a bad row")
+
+    with pytest.raises(RuntimeError):
+        db.replace_atomically(path, failing)
+    assert _syncers() == []
+    con = db.connect_read_only(path)
+    assert con.execute("select status from dossiers").fetchall() == [(9,)]
+    con.close()
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith((".tmp", ".tmp.wal"))] == []
 
 
 def _definition(con: duckdb.DuckDBPyConnection, table: str) -> tuple[list, list]:

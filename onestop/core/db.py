@@ -236,22 +236,29 @@ def replace_atomically(
                 shutil.copymode(path, temporary)  # the copy is as private as the original
                 if Path(f"{path}.wal").exists():
                     shutil.copyfile(f"{path}.wal", f"{temporary}.wal")
-            con = connect_for_writing(temporary)
-            try:
-                # Long statements would otherwise draw a progress bar on stdout, which must stay
-                # clean for machine-readable output (e.g. `onestop import --format json`).
-                con.execute("set enable_progress_bar = false")
-                result = apply(con)
-                # Every new version of the file carries rollups of exactly its own rows.
-                if not builds_rollups:
-                    refresh_rollups(con)
-                con.execute("checkpoint")
-            finally:
-                con.close()
+            # The copy is published only by the rename below, so its commits need not reach the
+            # disk one by one (each fsync stalled the writer a second at 10M): DuckDB's own are
+            # off, a thread hands written pages to the disk meanwhile, and one fsync before the
+            # rename makes the new version durable.
+            with _synced_in_background(temporary):
+                con = connect_for_writing(temporary)
+                try:
+                    # Long statements would otherwise draw a progress bar on stdout, which must
+                    # stay clean for machine-readable output (`onestop import --format json`).
+                    con.execute("set enable_progress_bar = false")
+                    con.execute("set fsync_mode = 'none'")
+                    result = apply(con)
+                    # Every new version of the file carries rollups of exactly its own rows.
+                    if not builds_rollups:
+                        refresh_rollups(con)
+                    con.execute("checkpoint")
+                finally:
+                    con.close()
             if path.exists():
                 # The swap must not widen a file the owner made private (0600 stays 0600).
                 shutil.copymode(path, temporary)
             os.replace(temporary, path)
+            _sync(path.parent)  # the rename itself
             # A WAL left by a writer that crashed belongs to the old file, whose contents the
             # copy already replayed and checkpointed; beside the new file it would not open.
             Path(f"{path}.wal").unlink(missing_ok=True)
@@ -260,6 +267,39 @@ def replace_atomically(
             for leftover in (temporary, temporary + ".wal"):
                 if os.path.exists(leftover):
                     os.unlink(leftover)
+
+
+# How often written pages of a copy are handed to the disk while a writer works on it.
+SYNC_EVERY_SECONDS = 1.0
+
+
+@contextlib.contextmanager
+def _synced_in_background(path: str) -> Iterator[None]:
+    """While the block runs, a thread flushes the file's written pages to disk every second,
+    so that the fsync after it, which makes the file durable, finds little left to write."""
+    stop = threading.Event()
+
+    def keep_syncing() -> None:
+        while not stop.wait(SYNC_EVERY_SECONDS):
+            with contextlib.suppress(FileNotFoundError):  # DuckDB has not created it yet
+                _sync(path)
+
+    syncer = threading.Thread(target=keep_syncing, name="onestop-sync", daemon=True)
+    syncer.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        syncer.join()
+    _sync(path)
+
+
+def _sync(path: str | os.PathLike[str]) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def refresh_rollups(

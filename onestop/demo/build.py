@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -164,30 +164,29 @@ def build_demo(path: Path, total: int = DEFAULT_DOSSIERS, seed: int = 2023) -> D
     rng, tables = _tables_before_visits(total, seed)
 
     def fill(con: db.Connection) -> int:
-        keys = _fill_keyed_later(con, tables)
-        # Every dossier is in. Three jobs then share the cores: indexing the keys (ten million
-        # dossier codes keep one core busy), drawing and writing the queue tickets (numpy and
-        # polars, then an append), and the rollups, which read the dossiers (the keys do not
-        # change them) and wait for the tickets only for the rollups built from those.
-        with ThreadPoolExecutor(max_workers=2) as helpers:
+        with ThreadPoolExecutor(max_workers=3) as helpers:
+            # The queue tickets are drawn (numpy and polars) while the dossiers are appended.
+            # Once every dossier is in, three jobs share the cores: indexing the keys (ten
+            # million dossier codes keep one core busy), writing the tickets, and the rollups,
+            # which read the dossiers (the keys do not change them) and wait for the tickets
+            # only before the rollups built from those.
+            drawn = helpers.submit(counter_visits, rng, tables["dossiers"])
+            keys = _fill_keyed_later(con, tables)
             keyed = helpers.submit(_add_keys, con, keys)
-            visits = helpers.submit(_write_counter_visits, con, rng, tables["dossiers"])
+            written = helpers.submit(_write_counter_visits, con, drawn)
             with con.cursor() as cursor:
-                db.refresh_rollups(cursor, counter_visits_written=visits.result)
+                db.refresh_rollups(cursor, counter_visits_written=written.result)
             keyed.result()
-        return visits.result()
+        return written.result()
 
     visits = db.replace_atomically(path, fill, fresh=True, builds_rollups=True)
     return DemoSummary(path, tables["dossiers"].height, visits, time.perf_counter() - started)
 
 
-def _write_counter_visits(
-    con: db.Connection, rng: np.random.Generator, dossiers: pl.DataFrame
-) -> int:
-    """Draw the queue tickets the dossiers imply and write them on a cursor of their own."""
-    visits = counter_visits(rng, dossiers)
+def _write_counter_visits(con: db.Connection, drawn: Future[pl.DataFrame]) -> int:
+    """Write the queue tickets, once drawn, on a cursor of their own."""
     with con.cursor() as cursor:
-        return db.fill_empty_table(cursor, "counter_visits", visits)
+        return db.fill_empty_table(cursor, "counter_visits", drawn.result())
 
 
 # --- one population's rows ---------------------------------------------------------------
