@@ -248,8 +248,8 @@ def test_the_ranges_are_the_pages_ranges() -> None:
 
 
 def test_a_demo_larger_than_the_memory_is_refused_before_it_starts() -> None:
-    # About 300 MB and 600 bytes a dossier at the peak (measured: 0.8 GB at one million).
-    with pytest.raises(cli.UsageError, match=r"needs about 6\.3 GB .* has 2\.0 GB: choose at most"):
+    # About 400 MB and 600 bytes a dossier at the peak (measured: 0.9 GB at one million).
+    with pytest.raises(cli.UsageError, match=r"needs about 6\.4 GB .* has 2\.0 GB: choose at most"):
         arguments.check_memory_for_demo(10_000_000, memory_bytes=2_000_000_000)
     arguments.check_memory_for_demo(10_000_000, memory_bytes=16_000_000_000)
     assert demo.memory_needed(demo.largest_fitting(2e9)) <= 2e9
