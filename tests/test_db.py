@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -195,6 +197,39 @@ def test_a_swap_writes_its_copy_without_fsyncs_and_syncs_it_before_the_rename(
     assert _syncers() == []
     con = db.connect_read_only(path)
     assert con.execute("select status from dossiers").fetchall() == [(9,)]
+    con.close()
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith((".tmp", ".tmp.wal"))] == []
+
+
+def test_a_copy_the_disk_refuses_to_sync_is_not_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A write-back error reaches only the fsync that sees it (here the background thread's
+    # first): the swap must fail on it, not publish a copy whose pages the disk dropped.
+    path = build_small_db(tmp_path / "s.duckdb", [dossier("A-1", status=10)])
+    real_fsync = os.fsync
+    refused = []
+
+    def failing_fsync(descriptor: int) -> None:
+        if not refused and os.readlink(f"/proc/self/fd/{descriptor}").endswith(".tmp"):
+            refused.append(descriptor)
+            raise OSError(errno.EIO, "Input/output error")
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+    monkeypatch.setattr(db, "SYNC_EVERY_SECONDS", 0.01)
+
+    def slow_update(con: duckdb.DuckDBPyConnection) -> None:
+        con.execute("update dossiers set status = 9 where code = 'A-1'")
+        time.sleep(0.2)  # long enough for the background thread to try
+
+    with pytest.raises(OSError, match="Input/output error"):
+        db.replace_atomically(path, slow_update)
+    assert refused
+    assert _syncers() == []
+    monkeypatch.undo()
+    con = db.connect_read_only(path)
+    assert con.execute("select status from dossiers").fetchall() == [(10,)]
     con.close()
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith((".tmp", ".tmp.wal"))] == []
 

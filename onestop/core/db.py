@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import re
@@ -219,7 +220,7 @@ def replace_atomically(
     A writer killed at any point leaves the previous file untouched; with no file yet, `apply`
     runs on a new, empty database, as it does with fresh=True (the old contents are discarded).
     The rollups are rebuilt after `apply`, unless builds_rollups says `apply` itself calls
-    refresh_rollups once its last row is written (the demo does, beside its index builds).
+    refresh_rollups (the demo does, beside its key index and the writing of its queue tickets).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -254,14 +255,14 @@ def replace_atomically(
                     con.execute("checkpoint")
                 finally:
                     con.close()
-            if path.exists():
-                # The swap must not widen a file the owner made private (0600 stays 0600).
-                shutil.copymode(path, temporary)
+                if path.exists():
+                    # The swap must not widen a file the owner made private (0600 stays 0600).
+                    shutil.copymode(path, temporary)
             os.replace(temporary, path)
-            _sync(path.parent)  # the rename itself
             # A WAL left by a writer that crashed belongs to the old file, whose contents the
             # copy already replayed and checkpointed; beside the new file it would not open.
             Path(f"{path}.wal").unlink(missing_ok=True)
+            _sync_folder(path.parent)  # the rename and the unlink
             return result
         finally:
             for leftover in (temporary, temporary + ".wal"):
@@ -275,31 +276,65 @@ SYNC_EVERY_SECONDS = 1.0
 
 @contextlib.contextmanager
 def _synced_in_background(path: str) -> Iterator[None]:
-    """While the block runs, a thread flushes the file's written pages to disk every second,
-    so that the fsync after it, which makes the file durable, finds little left to write."""
+    """While the block runs, a thread flushes the file's written pages to disk every second, so
+    that the fsync at its end, which makes the file durable, finds little left to write.
+
+    One descriptor serves every fsync and stays open until the end: closing one would drop
+    DuckDB's lock on the file, and a failed write-back is reported to the descriptors open when
+    it failed. A failure of the thread's fsync fails the block's end (the copy is then not
+    published).
+    """
     stop = threading.Event()
+    opened: list[int] = []
+    failures: list[OSError] = []
+
+    def sync() -> None:
+        if not opened:
+            opened.append(os.open(path, os.O_RDONLY))
+        os.fsync(opened[0])
 
     def keep_syncing() -> None:
         while not stop.wait(SYNC_EVERY_SECONDS):
-            with contextlib.suppress(FileNotFoundError):  # DuckDB has not created it yet
-                _sync(path)
+            try:
+                sync()
+            except FileNotFoundError:  # DuckDB has not created it yet
+                continue
+            except OSError as error:
+                failures.append(error)
+                return
 
     syncer = threading.Thread(target=keep_syncing, name="onestop-sync", daemon=True)
     syncer.start()
     try:
         yield
+        stop.set()
+        syncer.join()
+        if failures:
+            raise failures[0]
+        sync()
     finally:
         stop.set()
         syncer.join()
-    _sync(path)
+        if opened:
+            os.close(opened[0])
 
 
-def _sync(path: str | os.PathLike[str]) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
+# A file system that cannot open or sync a folder says so with one of these: the rename has
+# happened either way, so the swap does not fail for it.
+_FOLDER_SYNC_UNSUPPORTED = {errno.EACCES, errno.EBADF, errno.EINVAL, errno.ENOTSUP, errno.EPERM}
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable, where its file system allows."""
     try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+    except OSError as error:
+        if error.errno not in _FOLDER_SYNC_UNSUPPORTED:
+            raise
 
 
 def refresh_rollups(
