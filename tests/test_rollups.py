@@ -359,6 +359,24 @@ def test_rollups_are_used_only_while_they_describe_the_rows(tmp_path: Path) -> N
     assert_same_answer(path, "form06_rows", flt.params(), rollups_ready=False)
 
 
+@pytest.mark.parametrize(
+    ("sql", "names_it"),
+    [
+        ("select count(*) from counter_visits", True),
+        ("select * from dossiers join counter_visits using (agency_id)", True),
+        ('select * from "counter_visits"', True),
+        ("select * from main.COUNTER_VISITS", True),
+        ("create table rollup_counter_visits_by_hour as select 1", False),
+        ("select 1 -- not from counter_visits", False),
+    ],
+)
+def test_a_rollup_reads_the_queue_tickets_when_its_sql_names_their_table(
+    sql: str, names_it: bool
+) -> None:
+    # A rollup built from tickets the detection missed would be built before they are in.
+    assert rollups.names_counter_visits(sql) is names_it
+
+
 def test_a_writer_may_build_the_dossier_rollups_before_its_queue_tickets_are_in(
     tmp_path: Path,
 ) -> None:

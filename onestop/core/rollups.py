@@ -137,13 +137,21 @@ def definition() -> str:
     return digest.hexdigest()[:16]
 
 
-_READS_COUNTER_VISITS = re.compile(r"\bfrom\s+counter_visits\b", re.IGNORECASE)
+_SQL_COMMENT = re.compile(r"--[^\n]*")
+# The table's name as a whole word, however it is spelled around (`from`, `join`, quoted,
+# schema-qualified): not part of a longer name such as rollup_counter_visits_by_hour.
+_COUNTER_VISITS = re.compile(r"\bcounter_visits\b", re.IGNORECASE)
 
 
+def names_counter_visits(sql: str) -> bool:
+    """Whether SQL names the queue tickets' table anywhere outside its comments."""
+    return _COUNTER_VISITS.search(_SQL_COMMENT.sub("", sql)) is not None
+
+
+@cache
 def reads_counter_visits(table: str) -> bool:
     """Whether a rollup table is built from the queue tickets (the others only from dossiers)."""
-    sql = (ROLLUPS_DIR / "tables" / f"{table}.sql").read_text(encoding="utf-8")
-    return _READS_COUNTER_VISITS.search(sql) is not None
+    return names_counter_visits((ROLLUPS_DIR / "tables" / f"{table}.sql").read_text("utf-8"))
 
 
 def build_holidays(last_day: dt.date | None) -> list[dt.date]:
